@@ -1,0 +1,16 @@
+"""Settings for the test suite: the production settings with fast, local stand-ins."""
+
+import os
+
+os.environ.setdefault("MEDVIRK_TESTING", "1")
+
+from config.settings import *  # noqa: E402, F403
+
+# Hashing cost is not under test here; accounts/tests checks that production uses Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DEMO_MODE = False
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SECURE_SSL_REDIRECT = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}

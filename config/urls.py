@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from medvirk.core import views as core_views
+
+urlpatterns = [
+    path("", include("medvirk.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("medvirk.accounts.urls")),
+    path("o/<slug:org_slug>/", include("medvirk.organizations.urls")),
+    path("o/<slug:org_slug>/access-log/", include("medvirk.accesslog.urls")),
+    path("notifications/", include("medvirk.notifications.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "medvirk.core.views.error_403"
+handler404 = "medvirk.core.views.error_404"
+handler500 = "medvirk.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,39 @@
+"""What each role may do. The one place role checks live.
+
+Views, templates and other apps ask ``can(context, Action.X)`` instead of
+testing role names, so that changing who may do what is one edit here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from medvirk.organizations.roles import Role
+
+
+class Action(StrEnum):
+    VIEW_ORGANIZATION = "view_organization"
+    VIEW_UNITS = "view_units"
+    MANAGE_UNITS = "manage_units"
+    VIEW_MEMBERS = "view_members"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+ALL_ROLES = frozenset(Role)
+STAFF_SIDE = frozenset(
+    {Role.STAFF, Role.LEADER, Role.COORDINATOR, Role.ADMIN, Role.EXPERIENCE_CONSULTANT}
+)
+
+POLICY: dict[Action, frozenset[str]] = {
+    Action.VIEW_ORGANIZATION: ALL_ROLES,
+    Action.VIEW_UNITS: ALL_ROLES,
+    Action.MANAGE_UNITS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_MEMBERS: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
+    Action.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
+    Action.VIEW_ACCESS_LOG: frozenset({Role.ADMIN}),
+}
+
+
+def roles_allow(roles: frozenset[str] | set[str], action: Action) -> bool:
+    return bool(POLICY[action] & set(roles))
