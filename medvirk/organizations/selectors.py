@@ -32,8 +32,11 @@ def contexts_for_user(user: User) -> list[OrgContext]:
 
 
 def units_for(organization: Organization) -> QuerySet[Unit]:
-    return Unit.objects.filter(organization=organization).annotate(
-        member_count=Count("memberships")
+    # Meta.ordering is dropped from aggregate queries, so order explicitly.
+    return (
+        Unit.objects.filter(organization=organization)
+        .annotate(member_count=Count("memberships"))
+        .order_by("name")
     )
 
 
