@@ -69,3 +69,6 @@ worker: install
 
 clean:
 	rm -rf static/vendor staticfiles .pytest_cache
+
+bench: install
+	$(UV) run --frozen python bench/bench_lists.py

@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from medvirk.accounts.models import User
+from medvirk.accounts.tests.factories import UserFactory
 from medvirk.organizations.models import Organization, Unit
 from medvirk.organizations.roles import MFA_REQUIRED_ROLES, Role
 from medvirk.organizations.tests.factories import (
@@ -23,7 +24,6 @@ from medvirk.organizations.tests.factories import (
     OrganizationFactory,
     UnitFactory,
 )
-from medvirk.accounts.tests.factories import UserFactory
 
 
 @dataclass
@@ -50,11 +50,13 @@ def give_totp(user: User) -> None:
 
 
 def _build_org(slug: str, name: str) -> OrgWorld:
-    org = OrganizationFactory(slug=slug, name=name)
-    unit = UnitFactory(organization=org, name=f"Psykisk helse og rus ({name})")
+    org: Organization = OrganizationFactory.create(slug=slug, name=name)
+    unit: Unit = UnitFactory.create(organization=org, name=f"Psykisk helse og rus ({name})")
     world = OrgWorld(org=org, unit=unit)
     for role in Role:
-        user = UserFactory(email=f"{role.value}@{slug}.test", full_name=f"{role.label} {name}")
+        user: User = UserFactory.create(
+            email=f"{role.value}@{slug}.test", full_name=f"{role.label} {name}"
+        )
         MembershipFactory(organization=org, user=user, role=role, unit=unit)
         if role in MFA_REQUIRED_ROLES:
             give_totp(user)

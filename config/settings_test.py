@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("MEDVIRK_TESTING", "1")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 # Hashing cost is not under test here; accounts/tests checks that production uses Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -55,13 +55,13 @@ def test_granian_serves_the_app_with_production_settings(tmp_path):
                 output = process.stdout.read().decode() if process.stdout else ""
                 pytest.fail(f"scripts/serve exited early:\n{output}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     body = r.read()
                     break
             except OSError:
                 time.sleep(0.5)
         assert body == b"ok\n"
-        with urllib.request.urlopen(  # noqa: S310
+        with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/static/vendor/designsystemet/theme.css", timeout=5
         ) as response:
             assert response.status == 200

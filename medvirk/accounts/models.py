@@ -61,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_demo = models.BooleanField(_("demo account"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -23,7 +23,7 @@ class DesignsystemetBoundField(BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         if not widget.is_hidden:
-            existing = attrs.get("class") or widget.attrs.get("class", "")
+            existing = str(attrs.get("class") or widget.attrs.get("class", ""))
             if "ds-input" not in existing:
                 attrs["class"] = f"{existing} ds-input".strip()
         return attrs

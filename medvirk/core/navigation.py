@@ -51,7 +51,7 @@ def _build(request: HttpRequest) -> list[OrgNav]:
         return []
     result = []
     providers = _providers()
-    for context in contexts_for_user(user):  # type: ignore[arg-type]
+    for context in contexts_for_user(user):
         items: list[NavItem] = []
         for provider in providers:
             items.extend(provider(context))

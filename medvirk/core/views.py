@@ -11,12 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from medvirk.accounts.models import User
 from medvirk.organizations.selectors import contexts_for_user
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The person's start page: their organisations and what they can do there."""
-    contexts = contexts_for_user(request.user)  # type: ignore[arg-type]
+    contexts = contexts_for_user(request.user)
     return render(request, "core/home.html", {"contexts": contexts})
 
 
@@ -47,12 +48,12 @@ def set_language(request: HttpRequest) -> HttpResponse:
     user = request.user
     if (
         isinstance(response, HttpResponseRedirect)
-        and user.is_authenticated
+        and isinstance(user, User)
         and check_for_language(language)
-        and user.preferred_language != language  # type: ignore[union-attr]
+        and user.preferred_language != language
     ):
-        user.preferred_language = language  # type: ignore[union-attr]
-        user.save(update_fields=["preferred_language"])  # type: ignore[union-attr]
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     return response
 
 

@@ -106,10 +106,6 @@ ORGANIZATIONS = (MUNICIPALITY, HEALTH_TRUST, COLLABORATION)
 def demo_email(full_name: str) -> str:
     """A readable address on a reserved test domain: ``kari.nordmann@medvirk.test``."""
     local = (
-        full_name.lower()
-        .replace("æ", "ae")
-        .replace("ø", "o")
-        .replace("å", "a")
-        .replace(" ", ".")
+        full_name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a").replace(" ", ".")
     )
     return f"{local}@medvirk.test"

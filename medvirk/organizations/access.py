@@ -13,12 +13,16 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from medvirk.accounts.models import User
 from medvirk.organizations.models import Membership, Organization, Unit
 from medvirk.organizations.permissions import Action, roles_allow
 from medvirk.organizations.roles import Role
 
 if TYPE_CHECKING:
-    from medvirk.accounts.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
 
 M = TypeVar("M", bound=Model)
 
@@ -50,9 +54,11 @@ def memberships_for(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organization", "unit")
 
 
-def org_context(user: User, org_slug: str, action: Action = Action.VIEW_ORGANIZATION) -> OrgContext:
+def org_context(
+    user: AnyUser, org_slug: str, action: Action = Action.VIEW_ORGANIZATION
+) -> OrgContext:
     """Return the person's context in the organisation, or 404 if they lack ``action``."""
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
     rows = list(
         Membership.objects.filter(user=user, organization__slug=org_slug)
@@ -81,13 +87,15 @@ def get_owned_or_404(queryset: QuerySet[M], context: OrgContext, **lookup: objec
         raise Http404 from exc
 
 
-def access_unit(user: User, org_slug: str, unit_id: int, action: Action = Action.VIEW_UNITS) -> tuple[OrgContext, Unit]:
+def access_unit(
+    user: AnyUser, org_slug: str, unit_id: int, action: Action = Action.VIEW_UNITS
+) -> tuple[OrgContext, Unit]:
     context = org_context(user, org_slug, action)
     return context, get_owned_or_404(Unit.objects.all(), context, pk=unit_id)
 
 
 def access_membership(
-    user: User, org_slug: str, membership_id: int, action: Action = Action.VIEW_MEMBERS
+    user: AnyUser, org_slug: str, membership_id: int, action: Action = Action.VIEW_MEMBERS
 ) -> tuple[OrgContext, Membership]:
     context = org_context(user, org_slug, action)
     membership = get_owned_or_404(

@@ -8,7 +8,7 @@ from medvirk.accounts.models import User
 PASSWORD = "Passord-for-test-1"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

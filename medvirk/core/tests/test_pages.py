@@ -45,7 +45,9 @@ def test_layout_has_landmarks_skip_link_and_language_switcher(world, client_for)
         assert fragment in html
 
 
-@pytest.mark.parametrize(("cookie", "lang"), [("en", "en"), ("sv", "sv"), ("nn", "nn"), ("nb", "nb")])
+@pytest.mark.parametrize(
+    ("cookie", "lang"), [("en", "en"), ("sv", "sv"), ("nn", "nn"), ("nb", "nb")]
+)
 def test_html_lang_follows_the_language_cookie(client, db, cookie, lang):
     client.cookies["medvirk_language"] = cookie
     html = client.get(reverse("core:accessibility")).content.decode()

@@ -11,10 +11,18 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "MEDVIRK_TESTING", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "MEDVIRK_TESTING", "SECRET_KEY", "DATABASE_URL"}
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -36,7 +44,9 @@ def test_production_refuses_a_weak_secret_key():
 
 
 def test_production_starts_with_a_real_secret_key():
-    result = _import_settings(SECRET_KEY="x" * 50 + "a-long-random-secret", ALLOWED_HOSTS="medvirk.example.no")
+    result = _import_settings(
+        SECRET_KEY="x" * 50 + "a-long-random-secret", ALLOWED_HOSTS="medvirk.example.no"
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -67,7 +77,10 @@ def test_bad_boolean_fails_loudly():
     ("url", "backend"),
     [
         ("console://", "django.core.mail.backends.console.EmailBackend"),
-        ("smtp://user:pw@smtp.example.no:587/?tls=True", "django.core.mail.backends.smtp.EmailBackend"),
+        (
+            "smtp://user:pw@smtp.example.no:587/?tls=True",
+            "django.core.mail.backends.smtp.EmailBackend",
+        ),
     ],
 )
 def test_email_url_picks_the_backend(url, backend):
@@ -75,6 +88,10 @@ def test_email_url_picks_the_backend(url, backend):
     clean.update(DEBUG="1", EMAIL_URL=url)
     result = subprocess.run(
         [sys.executable, "-c", "import config.settings as s; print(s.EMAIL_BACKEND)"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.stdout.strip() == backend

@@ -33,7 +33,11 @@ def test_loading_twice_changes_nothing(db):
     demo_load()
     counts = (User.objects.count(), Membership.objects.count(), Organization.objects.count())
     demo_load()
-    assert counts == (User.objects.count(), Membership.objects.count(), Organization.objects.count())
+    assert counts == (
+        User.objects.count(),
+        Membership.objects.count(),
+        Organization.objects.count(),
+    )
 
 
 def test_demo_accounts_are_marked_and_have_the_published_password(db):

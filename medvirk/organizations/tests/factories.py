@@ -7,7 +7,7 @@ from medvirk.organizations.models import Membership, Organization, OrganizationK
 from medvirk.organizations.roles import Role
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         django_get_or_create = ("slug",)
@@ -17,7 +17,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     kind = OrganizationKind.MUNICIPALITY
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -25,7 +25,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Tjeneste {n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

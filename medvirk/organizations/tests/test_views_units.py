@@ -15,7 +15,9 @@ def test_unit_list_shows_the_organisations_units_only(world, client_for):
     assert world.b.unit.name not in response.content.decode()
 
 
-def test_unit_list_query_count_does_not_grow_with_units(world, client_for, django_assert_max_num_queries):
+def test_unit_list_query_count_does_not_grow_with_units(
+    world, client_for, django_assert_max_num_queries
+):
     client = client_for(world.a["coordinator"])
     url = reverse("organizations:unit_list", args=["org-a"])
     client.get(url)  # warm the session
@@ -78,9 +80,7 @@ def test_duplicate_name_in_same_organisation_is_refused(world, client_for):
 
 def test_same_name_in_another_organisation_is_allowed(world, client_for):
     client = client_for(world.a["coordinator"])
-    client.post(
-        reverse("organizations:unit_create", args=["org-a"]), {"name": world.b.unit.name}
-    )
+    client.post(reverse("organizations:unit_create", args=["org-a"]), {"name": world.b.unit.name})
     assert Unit.objects.filter(organization=world.a.org, name=world.b.unit.name).exists()
 
 
