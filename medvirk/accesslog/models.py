@@ -1,9 +1,29 @@
-"""An append-only record of who read or changed whose data."""
+"""An append-only record of who read or changed whose data.
+
+Append-only is enforced at three levels, so that no single mistake can rewrite
+history:
+
+1. the model refuses ``save()`` of an existing row and ``delete()``;
+2. the default manager's queryset refuses ``update()`` and ``delete()`` (and so
+   ``bulk_update()``, which updates through the queryset);
+3. a database trigger refuses ``UPDATE`` (PostgreSQL and SQLite) and
+   ``DELETE`` (PostgreSQL) of a row, whatever code or SQL client sends it
+   (migration ``0003_append_only_triggers``).
+
+The one change the trigger lets through is Django's ``on_delete=SET_NULL``
+when a person is deleted: ``actor``/``subject`` become empty while the labels
+keep who it was. Django runs that through the *base* manager, not ``objects``.
+
+On SQLite a migration that alters this table rebuilds it and loses the
+trigger: such a migration must re-create it (tests/test_append_only.py fails
+if it is missing).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +39,23 @@ class AccessAction(models.TextChoices):
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an access-log entry."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be deleted.")
+
+
+def object_type_label(object_type: str) -> str:
+    """The display name of a logged kind of record ("organizations.unit" → "unit")."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)
 
 
 class AccessLogEntry(models.Model):
@@ -52,6 +89,8 @@ class AccessLogEntry(models.Model):
     object_id = models.CharField(_("record id"), max_length=64, blank=True)
     object_label = models.CharField(_("record"), max_length=200, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("access-log entry")
@@ -63,7 +102,9 @@ class AccessLogEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -72,3 +113,7 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("Access-log entries cannot be deleted.")
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
