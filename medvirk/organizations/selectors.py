@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
 from medvirk.organizations.access import OrgContext
 from medvirk.organizations.models import Membership, Organization, Unit
 
-if TYPE_CHECKING:
+
+def contexts_for_user(user: object) -> list[OrgContext]:
+    """One context per organisation the person is a member of, in name order (one query)."""
     from medvirk.accounts.models import User
 
-
-def contexts_for_user(user: User) -> list[OrgContext]:
-    """One context per organisation the person is a member of, in name order (one query)."""
+    if not isinstance(user, User):
+        return []
     by_org: dict[int, tuple[Organization, set[str], set[int]]] = {}
     memberships = Membership.objects.filter(user=user).select_related("organization")
     for membership in memberships.order_by("organization__name"):

@@ -11,4 +11,6 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/edit/", views.unit_edit, name="unit_edit"),
     path("members/", views.member_list, name="member_list"),
+    path("members/new/", views.member_add, name="member_add"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
 ]

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from medvirk.organizations import services
-from medvirk.organizations.access import access_unit, org_context
-from medvirk.organizations.forms import UnitForm
+from medvirk.organizations.access import access_membership, access_unit, org_context
+from medvirk.organizations.forms import MembershipAddForm, UnitForm
 from medvirk.organizations.permissions import Action
 from medvirk.organizations.selectors import members_for, units_for
 
@@ -18,23 +18,23 @@ PAGE_SIZE = 25
 
 
 def overview(request: HttpRequest, org_slug: str) -> HttpResponse:
-    context = org_context(request.user, org_slug)  # type: ignore[arg-type]
+    context = org_context(request.user, org_slug)
     return render(request, "organizations/overview.html", {"org": context})
 
 
 def unit_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    context = org_context(request.user, org_slug, Action.VIEW_UNITS)  # type: ignore[arg-type]
+    context = org_context(request.user, org_slug, Action.VIEW_UNITS)
     page = Paginator(units_for(context.organization), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "organizations/unit_list.html", {"org": context, "page": page})
 
 
 def unit_detail(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse:
-    context, unit = access_unit(request.user, org_slug, unit_id)  # type: ignore[arg-type]
+    context, unit = access_unit(request.user, org_slug, unit_id)
     return render(request, "organizations/unit_detail.html", {"org": context, "unit": unit})
 
 
 def unit_create(request: HttpRequest, org_slug: str) -> HttpResponse:
-    context = org_context(request.user, org_slug, Action.MANAGE_UNITS)  # type: ignore[arg-type]
+    context = org_context(request.user, org_slug, Action.MANAGE_UNITS)
     form = UnitForm(request.POST or None, organization=context.organization)
     if request.method == "POST" and form.is_valid():
         unit = services.unit_create(
@@ -51,7 +51,7 @@ def unit_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def unit_edit(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse:
-    context, unit = access_unit(request.user, org_slug, unit_id, Action.MANAGE_UNITS)  # type: ignore[arg-type]
+    context, unit = access_unit(request.user, org_slug, unit_id, Action.MANAGE_UNITS)
     form = UnitForm(request.POST or None, instance=unit, organization=context.organization)
     if request.method == "POST" and form.is_valid():
         services.unit_update(
@@ -69,8 +69,50 @@ def unit_edit(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse
 
 
 def member_list(request: HttpRequest, org_slug: str) -> HttpResponse:
-    context = org_context(request.user, org_slug, Action.VIEW_MEMBERS)  # type: ignore[arg-type]
-    page = Paginator(members_for(context.organization), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    context = org_context(request.user, org_slug, Action.VIEW_MEMBERS)
+    page = Paginator(members_for(context.organization), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "organizations/member_list.html", {"org": context, "page": page})
+
+
+def member_add(request: HttpRequest, org_slug: str) -> HttpResponse:
+    context = org_context(request.user, org_slug, Action.MANAGE_MEMBERS)
+    form = MembershipAddForm(request.POST or None, organization=context.organization)
+    if request.method == "POST" and form.is_valid():
+        membership = services.membership_add(
+            actor=context.user,
+            organization=context.organization,
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            role=form.cleaned_data["role"],
+            unit=form.cleaned_data["unit"],
+        )
+        messages.success(
+            request,
+            _("%(person)s now has the role %(role)s.")
+            % {"person": membership.user, "role": membership.get_role_display()},
+        )
+        return redirect("organizations:member_list", org_slug=org_slug)
+    return render(request, "organizations/member_add.html", {"org": context, "form": form})
+
+
+def member_remove(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+    context, membership = access_membership(
+        request.user,
+        org_slug,
+        membership_id,
+        Action.MANAGE_MEMBERS,
+    )
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=context.user, membership=membership)
+        except services.LastAdminError:
+            messages.error(
+                request,
+                _("The organisation must have at least one administrator. Add another first."),
+            )
+        else:
+            messages.success(request, _("The role was removed."))
+        return redirect("organizations:member_list", org_slug=org_slug)
+    return render(
+        request, "organizations/member_remove.html", {"org": context, "membership": membership}
+    )

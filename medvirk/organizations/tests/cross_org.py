@@ -5,4 +5,9 @@ from medvirk.core.testing import ObjectViewCase
 CASES = [
     ObjectViewCase("organizations:unit_detail", lambda w: {"unit_id": w.unit.pk}, role="user"),
     ObjectViewCase("organizations:unit_edit", lambda w: {"unit_id": w.unit.pk}, role="admin"),
+    ObjectViewCase(
+        "organizations:member_remove",
+        lambda w: {"membership_id": w["user"].memberships.get().pk},
+        role="admin",
+    ),
 ]
