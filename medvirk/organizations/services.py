@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from medvirk.accesslog.services import log_access
@@ -54,6 +55,9 @@ def membership_add(
     user = UserModel.objects.filter(email__iexact=email).first()
     if user is None:
         user = UserModel.objects.create_user(email=email, password=None, full_name=full_name)
+        # The account has no usable password: the only way in is the reset link sent to
+        # this address, which proves the person controls it, so it counts as verified.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     membership = Membership.objects.create(
         organization=organization, user=user, role=role, unit=unit
     )

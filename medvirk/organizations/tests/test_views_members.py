@@ -28,6 +28,7 @@ def test_admin_adds_a_new_person_who_gets_an_account_without_password(
     assert response.status_code == 302
     user = User.objects.get(email="ny.person@example.test")
     assert not user.has_usable_password()
+    assert user.emailaddress_set.get().verified
     membership = Membership.objects.get(user=user, organization=world.a.org)
     assert (membership.role, membership.unit) == (Role.STAFF, world.a.unit)
     entry = AccessLogEntry.objects.get(object_type="organizations.membership")
@@ -113,3 +114,31 @@ def test_member_list_query_count_is_bounded(world, client_for, django_assert_max
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_new_person_sets_a_password_through_the_reset_link_and_logs_in(
+    world, client_for, mailoutbox, client
+):
+    import re
+
+    client_for(world.a["admin"]).post(
+        _add_url(), {"email": "ny@example.test", "full_name": "Ny", "role": Role.USER}
+    )
+    client.logout()
+    mailoutbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "ny@example.test"})
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^\s]+/password/reset/key/[^\s]+/", mailoutbox[0].body)
+    assert link, mailoutbox[0].body
+    path = "/" + link.group(0).split("/", 3)[3]
+    form_page = client.get(path, follow=True)
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    response = client.post(
+        set_url, {"password1": "Et-langt-passord-42", "password2": "Et-langt-passord-42"}
+    )
+    assert response.status_code == 302
+    login = client.post(
+        reverse("account_login"), {"login": "ny@example.test", "password": "Et-langt-passord-42"}
+    )
+    assert login.status_code == 302
+    assert client.get("/").context["user"].email == "ny@example.test"
