@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "medvirk.core.context_processors.navigation",
+                "medvirk.accounts.context_processors.login_settings",
             ],
         },
     }
@@ -154,6 +155,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+MFA_ADAPTER = "medvirk.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Medvirk"
 SOCIALACCOUNT_ONLY = False
@@ -163,7 +165,7 @@ SOCIALACCOUNT_STORE_TOKENS = False
 
 # OpenID Connect providers, e.g. OIDC_PROVIDERS=idporten,entra with
 # OIDC_IDPORTEN_NAME, OIDC_IDPORTEN_SERVER_URL, OIDC_IDPORTEN_CLIENT_ID,
-# OIDC_IDPORTEN_CLIENT_SECRET (or ..._FILE). See docs/deployment.md.
+# OIDC_IDPORTEN_CLIENT_SECRET (or ..._FILE). See docs/auth.md.
 def _oidc_apps() -> list[dict[str, object]]:
     apps: list[dict[str, object]] = []
     for provider_id in env_list("OIDC_PROVIDERS"):
