@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -53,7 +53,7 @@ def build(units: int, members: int) -> tuple[object, str]:
             for i, user in enumerate(users)
         ]
     )
-    admin = User.objects.create_user(email="admin@bench.test", password="x")
+    admin = User.objects.create_user(email="admin@bench.test", password=None)
     Membership.objects.create(organization=org, user=admin, role=Role.ADMIN)
     Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
     return admin, org.slug

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
 
@@ -32,12 +32,25 @@ def contexts_for_user(user: object) -> list[OrgContext]:
 
 
 def units_for(organization: Organization) -> QuerySet[Unit]:
-    # Meta.ordering is dropped from aggregate queries, so order explicitly.
-    return (
-        Unit.objects.filter(organization=organization)
-        .annotate(member_count=Count("memberships"))
-        .order_by("name")
+    return Unit.objects.filter(organization=organization).order_by("name")
+
+
+def annotate_member_counts(units: Iterable[Unit]) -> list[Unit]:
+    """Set ``member_count`` on each unit of one page, in one query.
+
+    Counting per page rather than annotating the whole queryset keeps the
+    paginator's COUNT and the sort free of a join over every membership.
+    """
+    units = list(units)
+    counts = dict(
+        Membership.objects.filter(unit__in=units)
+        .values_list("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
     )
+    for unit in units:
+        unit.member_count = counts.get(unit.pk, 0)  # type: ignore[attr-defined]
+    return units
 
 
 def members_for(organization: Organization) -> QuerySet[Membership]:
@@ -46,10 +59,3 @@ def members_for(organization: Organization) -> QuerySet[Membership]:
         .select_related("user", "unit")
         .order_by("user__full_name", "user__email", "role")
     )
-
-
-def roles_by_user(memberships: list[Membership]) -> dict[int, list[Membership]]:
-    grouped: dict[int, list[Membership]] = defaultdict(list)
-    for membership in memberships:
-        grouped[membership.user_id].append(membership)
-    return grouped

@@ -12,7 +12,7 @@ from medvirk.organizations import services
 from medvirk.organizations.access import access_membership, access_unit, org_context
 from medvirk.organizations.forms import MembershipAddForm, UnitForm
 from medvirk.organizations.permissions import Action
-from medvirk.organizations.selectors import members_for, units_for
+from medvirk.organizations.selectors import annotate_member_counts, members_for, units_for
 
 PAGE_SIZE = 25
 
@@ -25,7 +25,10 @@ def overview(request: HttpRequest, org_slug: str) -> HttpResponse:
 def unit_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     context = org_context(request.user, org_slug, Action.VIEW_UNITS)
     page = Paginator(units_for(context.organization), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organizations/unit_list.html", {"org": context, "page": page})
+    units = annotate_member_counts(page.object_list)
+    return render(
+        request, "organizations/unit_list.html", {"org": context, "page": page, "units": units}
+    )
 
 
 def unit_detail(request: HttpRequest, org_slug: str, unit_id: int) -> HttpResponse:

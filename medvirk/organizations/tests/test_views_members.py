@@ -1,6 +1,7 @@
 """Admins add people to the organisation and remove their roles."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from medvirk.accesslog.models import AccessLogEntry
@@ -28,7 +29,7 @@ def test_admin_adds_a_new_person_who_gets_an_account_without_password(
     assert response.status_code == 302
     user = User.objects.get(email="ny.person@example.test")
     assert not user.has_usable_password()
-    assert user.emailaddress_set.get().verified
+    assert EmailAddress.objects.get(user=user).verified
     membership = Membership.objects.get(user=user, organization=world.a.org)
     assert (membership.role, membership.unit) == (Role.STAFF, world.a.unit)
     entry = AccessLogEntry.objects.get(object_type="organizations.membership")

@@ -127,3 +127,14 @@ def test_anonymous_is_sent_to_login(client, world):
     response = client.get(reverse("organizations:unit_list", args=["org-a"]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_unit_list_counts_members_per_unit(world, client_for):
+    from medvirk.organizations.tests.factories import MembershipFactory
+
+    empty = UnitFactory(organization=world.a.org, name="Aaa tom enhet")
+    MembershipFactory.create_batch(3, organization=world.a.org, unit=world.a.unit)
+    response = client_for(world.a["user"]).get(reverse("organizations:unit_list", args=["org-a"]))
+    counts = {unit.name: unit.member_count for unit in response.context["units"]}
+    # The shared fixture gives the unit one person per role (8), plus the 3 added here.
+    assert counts == {empty.name: 0, world.a.unit.name: 11}
