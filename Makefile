@@ -8,7 +8,8 @@ PY := .venv/bin/python
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install python-deps node-deps assets messages chromium check lint types worker bench clean
+
+.PHONY: run test install system-deps python-deps node-deps assets messages chromium check lint types worker bench clean
 
 run: install
 	DEBUG=$${DEBUG-1} DEMO_MODE=$${DEMO_MODE-1} $(PY) manage.py migrate --no-input
@@ -27,7 +28,18 @@ test: install chromium
 	MEDVIRK_TESTING=1 $(UV) run --frozen mypy .
 	MEDVIRK_TESTING=1 $(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-install: python-deps node-deps assets messages
+install: system-deps python-deps node-deps assets messages
+
+# gettext compiles translations; Pango is what WeasyPrint draws PDFs with.
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages:$$missing (install them with apt-get or your package manager)"; exit 1; fi; \
+	fi
 
 python-deps:
 	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
@@ -47,10 +59,7 @@ assets: node-deps
 	@cp node_modules/@fontsource/inter/files/inter-latin-{400,500,600,700}-normal.woff2 node_modules/@fontsource/inter/files/inter-latin-ext-{400,500,600,700}-normal.woff2 static/vendor/inter/files/
 	@cat node_modules/@fontsource/inter/{400,500,600,700}.css | $(PY) scripts/keep_latin_fonts.py > static/vendor/inter/inter.css
 
-messages: python-deps
-	@command -v msgfmt >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
-	  else echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 1; fi; }
+messages: system-deps python-deps
 	@MEDVIRK_TESTING=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 chromium:
