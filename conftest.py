@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
+from django.utils import translation
 
 from medvirk.accounts.models import User
 from medvirk.accounts.tests.factories import UserFactory

@@ -85,15 +85,18 @@ def _client() -> Client:
 
 
 def _logged_in(user=None) -> Client:
-    """Log in through the form, so allauth counts it as a recent authentication."""
-    user = user or UserFactory.create()
+    """Log in through the form, so allauth counts it as a recent authentication.
+
+    Logging in switches to the person's preferred language: English, like ``_client``.
+    """
+    user = user or UserFactory.create(preferred_language="en")
     client = _client()
     post_login(client, user.email)
     return client
 
 
 def _logged_in_with_totp() -> Client:
-    user = UserFactory.create()
+    user = UserFactory.create(preferred_language="en")
     secret = activate_totp(user)
     client = _client()
     post_login(client, user.email)
@@ -128,7 +131,7 @@ def _pages() -> dict[str, tuple[Client, str]]:
     no_password_client = _client()
     no_password_client.force_login(no_password)
 
-    challenged = UserFactory.create()
+    challenged = UserFactory.create(preferred_language="en")
     activate_totp(challenged)
     challenge_client = _client()
     post_login(challenge_client, challenged.email)

@@ -77,7 +77,8 @@ def test_demo_account_with_totp_is_challenged_outside_demo_mode(client, db, sett
 
 def test_privileged_person_sets_up_totp_right_after_login_and_sees_recovery_codes(client, db):
     """The whole first login: gate, set-up (no second password prompt), codes, continue."""
-    user = MembershipFactory.create(role=Role.LEADER).user
+    # Logging in switches to the person's preferred language, so that is English here.
+    user = MembershipFactory.create(role=Role.LEADER, user__preferred_language="en").user
     client.cookies["medvirk_language"] = "en"
     response = post_login(client, user.email)
     assert _logged_in(client)

@@ -26,7 +26,9 @@ def test_home_lists_the_persons_organisations(world, client_for):
 def test_home_empty_state_for_person_without_memberships(client_for, db):
     from medvirk.accounts.tests.factories import UserFactory
 
-    response = client_for(UserFactory()).get("/")
+    client = client_for(UserFactory())
+    client.cookies["medvirk_language"] = "en"
+    response = client.get("/")
     assert "not a member of any organisation" in response.content.decode()
 
 
@@ -52,6 +54,23 @@ def test_html_lang_follows_the_language_cookie(client, db, cookie, lang):
     client.cookies["medvirk_language"] = cookie
     html = client.get(reverse("core:accessibility")).content.decode()
     assert f'<html lang="{lang}"' in html
+
+
+@pytest.mark.parametrize(
+    ("cookie", "text"),
+    [
+        (None, "Tilgjengelighetserklæring"),
+        ("nn", "Tilgjengelegheitserklæring"),
+        ("sv", "Tillgänglighetsredogörelse"),
+        ("en", "Accessibility statement"),
+    ],
+)
+def test_pages_are_translated_bokmal_by_default(client, db, cookie, text):
+    """The compiled catalogues in locale/ are used (``make messages`` builds them)."""
+    if cookie:
+        client.cookies["medvirk_language"] = cookie
+    html = client.get(reverse("core:accessibility")).content.decode()
+    assert f"<title>{text} – Medvirk</title>" in html
 
 
 def test_html_lang_falls_back_to_accept_language_then_bokmal(client, db):

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from medvirk.notifications.tests.factories import NotificationFactory
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Read the pages in English, so that the assertions on their text outlive translation."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def _bell(html):

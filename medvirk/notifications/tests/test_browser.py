@@ -39,8 +39,9 @@ def test_mark_one_then_all_as_read(request: pytest.FixtureRequest, javascript: b
     Notification.objects.filter(recipient=person).delete()
     first = NotificationFactory.create(recipient=person, subject="Første melding")
     NotificationFactory.create(recipient=person, subject="Andre melding")
+    # An English browser, so that the assertions on the text outlive translation.
     page = request.getfixturevalue("logged_in_context")(
-        person, java_script_enabled=javascript
+        person, java_script_enabled=javascript, locale="en-GB"
     ).new_page()
     page.goto("/notifications/")
     bell = page.locator("#notification-bell")

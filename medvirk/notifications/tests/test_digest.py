@@ -23,12 +23,17 @@ def _waiting(recipient, **kwargs):
 
 @pytest.fixture
 def kari(db):
-    return UserFactory.create(email="kari@example.test", full_name="Kari Nordmann")
+    # English, so that the assertions on the text outlive translation.
+    return UserFactory.create(
+        email="kari@example.test", full_name="Kari Nordmann", preferred_language="en"
+    )
 
 
 @pytest.fixture
 def ola(db):
-    return UserFactory.create(email="ola@example.test", full_name="Ola Nordmann")
+    return UserFactory.create(
+        email="ola@example.test", full_name="Ola Nordmann", preferred_language="en"
+    )
 
 
 def test_one_email_per_person_with_their_own_notifications(kari, ola, mailoutbox):

@@ -26,6 +26,7 @@ def _welcome(recipient, world, **kwargs):
 
 def test_notify_stores_the_rendered_message(world):
     person = world.a["user"]
+    person.preferred_language = "en"
     notification = _welcome(person, world)
     assert notification.recipient == person
     assert notification.organization == world.a.org

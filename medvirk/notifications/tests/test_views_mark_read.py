@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,12 @@ from medvirk.notifications.models import Notification
 from medvirk.notifications.tests.factories import NotificationFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Read the pages in English, so that the assertions on their text outlive translation."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def _mark_url(notification):

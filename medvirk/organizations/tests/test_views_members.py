@@ -47,7 +47,9 @@ def test_adding_an_existing_person_reuses_their_account(world, client_for):
 
 def test_duplicate_role_is_refused_and_input_kept(world, client_for):
     person = world.a["user"]
-    response = client_for(world.a["admin"]).post(
+    client = client_for(world.a["admin"])
+    client.cookies["medvirk_language"] = "en"
+    response = client.post(
         _add_url(), {"email": person.email, "role": Role.USER, "unit": world.a.unit.pk}
     )
     assert response.status_code == 200
@@ -100,7 +102,9 @@ def test_the_last_admin_cannot_be_removed(world, client_for):
     admin = world.a["admin"]
     membership = admin.memberships.get(organization=world.a.org, role=Role.ADMIN)
     url = reverse("organizations:member_remove", args=["org-a", membership.pk])
-    response = client_for(admin).post(url, follow=True)
+    client = client_for(admin)
+    client.cookies["medvirk_language"] = "en"
+    response = client.post(url, follow=True)
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert "at least one administrator" in response.content.decode()
 

@@ -33,7 +33,9 @@ def test_unit_list_empty_state(client_for, db):
 
     org = OrganizationFactory(slug="tom")
     member = MembershipFactory(organization=org, role=Role.USER).user
-    response = client_for(member).get(reverse("organizations:unit_list", args=["tom"]))
+    client = client_for(member)
+    client.cookies["medvirk_language"] = "en"
+    response = client.get(reverse("organizations:unit_list", args=["tom"]))
     assert "no units yet" in response.content.decode()
 
 
