@@ -71,3 +71,9 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def error_500(request: HttpRequest) -> HttpResponse:
     # Rendered without the request context: the failure may lie in a context processor.
     return render(request, "500.html", status=500, using=None)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The form's security token had expired: explain it in the person's language."""
+    return render(request, "403_csrf.html", status=403)

@@ -100,3 +100,16 @@ def test_set_language_ignores_unknown_language(world, client_for):
 
 def test_set_language_only_accepts_post(client, db):
     assert client.get(reverse("core:set_language")).status_code == 405
+
+
+def test_expired_form_token_gets_an_explaining_page_in_the_layout(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.a["coordinator"])
+    client.cookies["medvirk_language"] = "en"
+    response = client.post(reverse("organizations:unit_create", args=["org-a"]), {"name": "X"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The form has expired" in html
+    assert 'class="ds-skip-link"' in html

@@ -1,7 +1,7 @@
 """In a real browser: marking notifications as read with and without JavaScript.
 
-Uses the browser fixtures of tests/e2e (demo installation, live server,
-Chromium); run with ``-m browser`` like the other browser tests.
+Uses the browser fixtures of tests/e2e/conftest.py (demo installation, live
+server, Chromium).
 """
 
 from __future__ import annotations
@@ -13,14 +13,7 @@ from medvirk.accounts.models import User
 from medvirk.demo.data import MUNICIPALITY
 from medvirk.notifications.models import Notification
 from medvirk.notifications.tests.factories import NotificationFactory
-from tests.e2e.conftest import (  # noqa: F401 (the browser fixtures of tests/e2e)
-    browser,
-    check_axe,
-    demo,
-    logged_in_context,
-    new_context,
-    playwright,
-)
+from tests.e2e.conftest import check_axe
 
 pytestmark = pytest.mark.browser
 
