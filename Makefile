@@ -14,6 +14,7 @@ PYTEST_WORKERS ?= auto
 run: install
 	DEBUG=$${DEBUG-1} DEMO_MODE=$${DEMO_MODE-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG-1} DEMO_MODE=$${DEMO_MODE-1} $(PY) manage.py load_demo
+	DEBUG=$${DEBUG-1} DEMO_MODE=$${DEMO_MODE-1} $(PY) manage.py load_learning_content
 	@echo; echo "Demo logins (e-mail, password, role, organisation):"; \
 	DEBUG=$${DEBUG-1} DEMO_MODE=$${DEMO_MODE-1} $(PY) manage.py demo_logins; echo
 	@echo "Medvirk is starting on http://127.0.0.1:$(PORT) (a background worker sends e-mail)."

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "medvirk.organizations",
     "medvirk.accesslog",
     "medvirk.notifications",
+    "medvirk.learning",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",

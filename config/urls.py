@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("medvirk.accounts.urls")),
     path("o/<slug:org_slug>/", include("medvirk.organizations.urls")),
     path("o/<slug:org_slug>/access-log/", include("medvirk.accesslog.urls")),
+    path("o/<slug:org_slug>/learning/", include("medvirk.learning.urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

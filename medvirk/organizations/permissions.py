@@ -18,6 +18,9 @@ class Action(StrEnum):
     VIEW_MEMBERS = "view_members"
     MANAGE_MEMBERS = "manage_members"
     VIEW_ACCESS_LOG = "view_access_log"
+    VIEW_LEARNING = "view_learning"
+    MANAGE_LEARNING = "manage_learning"
+    VIEW_LEARNING_REPORTS = "view_learning_reports"
 
 
 ALL_ROLES = frozenset(Role)
@@ -32,6 +35,10 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.VIEW_MEMBERS: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
     Action.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
     Action.VIEW_ACCESS_LOG: frozenset({Role.ADMIN}),
+    # Everyone learns; coordinators run the curriculum; leaders follow completion.
+    Action.VIEW_LEARNING: ALL_ROLES,
+    Action.MANAGE_LEARNING: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_LEARNING_REPORTS: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
 }
 
 
