@@ -18,6 +18,21 @@ from django.urls import reverse
 from medvirk.accounts.models import User
 from medvirk.accounts.tests.factories import PASSWORD
 
+# One OpenID Connect provider (ID-porten's test issuer) for SOCIALACCOUNT_PROVIDERS.
+OIDC = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "idporten",
+                "name": "ID-porten",
+                "client_id": "medvirk-test",
+                "secret": "hemmelig",
+                "settings": {"server_url": "https://test.idporten.no"},
+            }
+        ]
+    }
+}
+
 
 def totp_code(secret: str) -> str:
     """The code an authenticator app shows right now, computed the way allauth checks it."""

@@ -11,21 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from medvirk.accounts.tests.factories import UserFactory
-from medvirk.accounts.tests.helpers import activate_totp, post_login, totp_code
-
-OIDC = {
-    "openid_connect": {
-        "APPS": [
-            {
-                "provider_id": "idporten",
-                "name": "ID-porten",
-                "client_id": "medvirk-test",
-                "secret": "hemmelig",
-                "settings": {"server_url": "https://test.idporten.no"},
-            }
-        ]
-    }
-}
+from medvirk.accounts.tests.helpers import OIDC, activate_totp, post_login, totp_code
 
 
 @dataclass

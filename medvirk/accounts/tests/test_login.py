@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from medvirk.accounts.tests.factories import PASSWORD, UserFactory
-from medvirk.accounts.tests.helpers import post_login
+from medvirk.accounts.tests.helpers import OIDC, post_login
 from medvirk.demo.data import DEMO_PASSWORD
 from medvirk.demo.services import demo_load
 from medvirk.organizations.roles import Role
@@ -111,21 +111,7 @@ def test_login_page_links_to_signup_only_while_registration_is_open(client, db, 
     assert reverse("account_signup") not in client.get(LOGIN_URL).content.decode()
 
 
-@override_settings(
-    SOCIALACCOUNT_PROVIDERS={
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "idporten",
-                    "name": "ID-porten",
-                    "client_id": "medvirk-test",
-                    "secret": "hemmelig",
-                    "settings": {"server_url": "https://test.idporten.no"},
-                }
-            ]
-        }
-    }
-)
+@override_settings(SOCIALACCOUNT_PROVIDERS=OIDC)
 def test_login_page_has_a_button_for_each_configured_provider(client, db):
     client.cookies["medvirk_language"] = "en"
     html = client.get(LOGIN_URL).content.decode()
