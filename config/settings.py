@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "medvirk.accesslog",
     "medvirk.notifications",
     "medvirk.learning",
+    "medvirk.questionnaires",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -224,6 +225,15 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Answers' attachments: never under MEDIA_URL, served only through views
+    # that check access and write the access log.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")),
+            "base_url": None,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

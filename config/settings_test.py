@@ -14,3 +14,16 @@ DEMO_MODE = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+import tempfile  # noqa: E402
+
+# Uploaded files go to a throw-away folder, never into the checkout.
+_TEST_FILES = tempfile.mkdtemp(prefix="medvirk-test-files-")
+MEDIA_ROOT = _TEST_FILES + "/media"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": _TEST_FILES + "/private", "base_url": None},
+    },
+}

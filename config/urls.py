@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("medvirk.organizations.urls")),
     path("o/<slug:org_slug>/access-log/", include("medvirk.accesslog.urls")),
     path("o/<slug:org_slug>/learning/", include("medvirk.learning.urls")),
+    path("o/<slug:org_slug>/questionnaires/", include("medvirk.questionnaires.urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

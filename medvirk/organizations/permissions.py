@@ -21,6 +21,10 @@ class Action(StrEnum):
     VIEW_LEARNING = "view_learning"
     MANAGE_LEARNING = "manage_learning"
     VIEW_LEARNING_REPORTS = "view_learning_reports"
+    ANSWER_QUESTIONNAIRES = "answer_questionnaires"
+    VIEW_QUESTIONNAIRES = "view_questionnaires"
+    MANAGE_QUESTIONNAIRES = "manage_questionnaires"
+    VIEW_RESPONSES = "view_responses"
 
 
 ALL_ROLES = frozenset(Role)
@@ -39,6 +43,15 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.VIEW_LEARNING: ALL_ROLES,
     Action.MANAGE_LEARNING: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Action.VIEW_LEARNING_REPORTS: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
+    # Members answer the organisation's active forms; staff see the forms and
+    # preview them; coordinators import and publish them. Individual answers
+    # are health data: only coordinators and admins read them here (each read
+    # is logged) — the care team reads its users' answers in the individual
+    # level, leaders see aggregates only.
+    Action.ANSWER_QUESTIONNAIRES: ALL_ROLES,
+    Action.VIEW_QUESTIONNAIRES: STAFF_SIDE,
+    Action.MANAGE_QUESTIONNAIRES: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_RESPONSES: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 
