@@ -10,6 +10,7 @@ from django.db import transaction
 from medvirk.accounts.models import User
 from medvirk.demo.data import DEMO_PASSWORD, ORGANIZATIONS, demo_email
 from medvirk.organizations.models import Membership, Organization, Unit
+from medvirk.questionnaires.instruments import install_instruments
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,10 @@ class DemoLogin:
 
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
-    """Create or update the demo organisations and accounts; return one login per membership."""
+    """Create or update the demo organisations, accounts and shipped questionnaires.
+
+    Returns one login per membership.
+    """
     organizations: dict[str, Organization] = {}
     for spec in ORGANIZATIONS:
         org, _ = Organization.objects.update_or_create(
@@ -45,6 +49,7 @@ def demo_load() -> list[DemoLogin]:
             )
         if spec.members:
             org.member_organizations.set([organizations[slug] for slug in spec.members])
+        install_instruments(org)
     return demo_logins()
 
 
