@@ -1,3 +1,5 @@
+"""The questionnaire engine's link in the main menu: every member can answer forms."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -9,8 +11,6 @@ from medvirk.organizations.permissions import Action
 
 
 def nav_items(context: OrgContext) -> list[NavItem]:
-    if not context.can(Action.VIEW_QUESTIONNAIRES):
+    if not context.can(Action.ANSWER_QUESTIONNAIRES):
         return []
-    return [
-        NavItem(_("Forms"), reverse("questionnaires:list", args=[context.organization.slug]))
-    ]
+    return [NavItem(_("Forms"), reverse("questionnaires:list", args=[context.organization.slug]))]

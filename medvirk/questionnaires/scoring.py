@@ -62,7 +62,8 @@ class ScoreResult:
     raw sum per group linkId (groups without a scored answer are left out).
     ``above_cutoff`` is True when the total is on the clinical side of the
     cutoff: at or above it when higher is worse, at or below it when higher
-    is better (WHO-5 ≤ 50). ``missing`` lists scored items left unanswered.
+    is better (WHO-5 ≤ 50). ``missing`` lists scored items left unanswered; while
+    any is missing, ``band`` and ``above_cutoff`` are None.
     """
 
     total: Decimal | None = None
@@ -579,16 +580,20 @@ def score(
         if group_sum is not None:
             groups[group.link_id] = group_sum
 
+    missing = [link_id for link_id in scored if link_id not in values]
+    # A band or cutoff read off a partial total would understate severity:
+    # both are given only when every scored item is answered.
+    complete = total is not None and not missing
     return ScoreResult(
         total=total,
         raw_total=raw_total,
         groups=groups,
         calculated=calculated,
-        band=_band(rules, total) if total is not None else None,
-        above_cutoff=_above_cutoff(rules, total) if total is not None else None,
+        band=_band(rules, total) if complete and total is not None else None,
+        above_cutoff=_above_cutoff(rules, total) if complete and total is not None else None,
         risks=_risks(definition, rules, values),
         direction=direction_of(rules),
-        missing=[link_id for link_id in scored if link_id not in values],
+        missing=missing,
     )
 
 

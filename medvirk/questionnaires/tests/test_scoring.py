@@ -291,6 +291,20 @@ def test_missing_answers_are_listed():
     assert result.missing == ["3", "4", "5", "6", "7", "8", "9"]
 
 
+def test_a_partial_total_gets_no_band_and_no_cutoff():
+    definition, rules = instrument("phq-9")
+    # Eight of nine answered, 3 each = 24 ("severe" if complete): withheld while 9 is missing.
+    partial = score(definition, phq9_items([3] * 8), rules)
+    assert partial.total == Decimal(24)
+    assert partial.missing == ["9"]
+    assert partial.band is None
+    assert partial.above_cutoff is None
+    complete = score(definition, phq9_items([3] * 8 + [0]), rules)
+    assert complete.band is not None
+    assert complete.band["severity"] == "severe"
+    assert complete.above_cutoff is True
+
+
 @pytest.mark.parametrize(
     ("ordinals", "total", "severity", "above"),
     [
