@@ -10,6 +10,7 @@ file, an export — is written to the access log.
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,7 @@ from medvirk.questionnaires.definition import (
     definition_for,
     value_of,
 )
+from medvirk.questionnaires.filling import run_fill
 from medvirk.questionnaires.forms import ImportForm, ResponseFilterForm, VersionStatusForm
 from medvirk.questionnaires.models import (
     AnswerFile,
@@ -58,11 +60,12 @@ from medvirk.questionnaires.models import (
     QuestionnaireVersion,
     Response,
 )
+from medvirk.questionnaires.rendering import QuestionnaireForm
 
 PAGE_SIZE = 25
 CHOICE_TYPES = frozenset({"choice", "open-choice"})
 PREVIEW_SALT = "medvirk.questionnaires.preview"
-PREVIEW_STATE_FIELD = "preview_state"
+PREVIEW_STATE_FIELD = "submission_key"  # the one hidden field of the fill form
 FHIR_JSON = "application/fhir+json"
 
 
@@ -329,12 +332,12 @@ def questionnaire_detail(
         .order_by("-number")
     )
     active = next((v for v in versions if v.status == VersionStatus.ACTIVE), None)
-    total = sum(v.response_count for v in versions)  # type: ignore[attr-defined]
+    total = sum(v.response_count for v in versions)
     summaries: list[dict[str, Any]] = []
     suppressed = False
     definition_error = ""
     if active is not None and context.can(Action.VIEW_QUESTIONNAIRES):
-        active_count = active.response_count  # type: ignore[attr-defined]
+        active_count = active.response_count
         if active_count < context.organization.minimum_group_size:
             suppressed = active_count > 0
         else:
@@ -419,11 +422,13 @@ def version_resource(
 # --- Filling: shared ------------------------------------------------------------------------------
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
 def _fill_template(request: HttpRequest, page_template: str) -> str:
     """htmx swaps only the form; everyone else gets the whole page."""
-    if getattr(request, "htmx", False):
-        return "questionnaires/fill/_form.html"
-    return page_template
+    return "questionnaires/fill/_form.html" if _is_htmx(request) else page_template
 
 
 def _definition_or_404(version: QuestionnaireVersion) -> Definition:
@@ -437,12 +442,13 @@ def _definition_or_404(version: QuestionnaireVersion) -> Definition:
 
 
 def _preview_version(questionnaire: Questionnaire, number: str | None) -> QuestionnaireVersion:
-    versions = questionnaire.versions.order_by("-number")
+    """The version asked for, else the active one, else the newest."""
     if number:
         try:
             return _version(questionnaire, int(number))
         except ValueError as error:
             raise Http404 from error
+    versions = questionnaire.versions.order_by("-number")
     version = versions.filter(status=VersionStatus.ACTIVE).first() or versions.first()
     if version is None:
         raise Http404
@@ -450,18 +456,19 @@ def _preview_version(questionnaire: Questionnaire, number: str | None) -> Questi
 
 
 def _preview_state(request: HttpRequest, version: QuestionnaireVersion) -> tuple[list[Any], int]:
-    """The answers of other pages and the page, from the signed hidden field."""
+    """The answers so far and the page, from the signed state the form carried.
+
+    A preview stores nothing, so the answers of the other pages travel with the
+    form. They are signed: a tampered state is ignored and the preview starts over.
+    """
     raw = request.POST.get(PREVIEW_STATE_FIELD, "")
-    if not raw:
-        return [], 0
     try:
-        state = signing.loads(raw, salt=PREVIEW_SALT)
+        state = signing.loads(raw, salt=PREVIEW_SALT) if raw else None
     except signing.BadSignature:
-        return [], 0
+        state = None
     if not isinstance(state, dict) or state.get("version") != version.pk:
         return [], 0
-    items = state.get("items")
-    page = state.get("page")
+    items, page = state.get("items"), state.get("page")
     return (items if isinstance(items, list) else []), (page if isinstance(page, int) else 0)
 
 
@@ -469,69 +476,66 @@ def _sign_preview_state(version: QuestionnaireVersion, items: list[Any], page: i
     return signing.dumps({"version": version.pk, "items": items, "page": page}, salt=PREVIEW_SALT)
 
 
-def preview(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpResponse:
-    """Staff try a version as a respondent would; nothing is stored."""
-    from medvirk.questionnaires.filling import run_fill
+def _preview_resource(version: QuestionnaireVersion, filled: list[Any]) -> dict[str, Any]:
+    """The QuestionnaireResponse a submit would store, for nobody and without an id."""
+    unsaved = Response(version=version, organization_id=version.questionnaire.organization_id)
+    resource = services.build_resource(unsaved, filled, status=ResponseStatus.COMPLETED)
+    resource.pop("id", None)
+    return resource
 
+
+def calculated_rows(definition: Definition, scores: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """Values the form computes (helsenorge sums, FHIRPath), labelled with their questions."""
+    rows = []
+    for link_id, value in ((scores or {}).get("calculated") or {}).items():
+        item = definition.by_link_id.get(link_id)
+        rows.append((item.label if item is not None and item.label else link_id, value))
+    return rows
+
+
+def preview(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpResponse:
+    """Staff try a version as a respondent would, page by page; nothing is stored."""
     context, questionnaire = access_questionnaire(request.user, org_slug, questionnaire_id)
-    version = _preview_version(
-        questionnaire, request.GET.get("version") or request.POST.get("version")
-    )
+    version = _preview_version(questionnaire, request.GET.get("version"))
     definition = _definition_or_404(version)
     items, page = _preview_state(request, version) if request.method == "POST" else ([], 0)
     step = run_fill(request, definition=definition, items=items, page=page, can_save_draft=False)
+    shared = {"org": context, "questionnaire": questionnaire, "version": version}
     action_url = f"{request.path}?{urlencode({'version': version.number})}"
-    shared = {
-        "org": context,
-        "questionnaire": questionnaire,
-        "version": version,
-        "definition": definition,
-    }
     if step.complete:
-        result = scoring.score(definition, step.items, version.rules, version.resource)
-        resource = _preview_resource(version, step.items)
+        filled = scoring.fill_calculated(definition, copy.deepcopy(step.items), version.resource)
+        scores = scoring.score(definition, filled, version.rules, version.resource).as_json()
+        resource = _preview_resource(version, filled)
         return render(
             request,
             "questionnaires/preview_done.html",
             {
                 **shared,
-                "scores": score_summary(result.as_json()),
-                "shown": shown_items(definition, step.items),
+                "scores": score_summary(scores),
+                "calculated": calculated_rows(definition, scores),
+                "shown": shown_items(definition, resource.get("item") or []),
                 "resource_json": json.dumps(resource, ensure_ascii=False, indent=2),
                 "action_url": action_url,
             },
         )
+    form = step.form
+    if step.redirect:
+        # Moving to another page: show it fresh, as a redirect would.
+        form = QuestionnaireForm(definition, items=step.items, page=step.page)
     return render(
         request,
         _fill_template(request, "questionnaires/preview.html"),
         {
             **shared,
-            "form": step.form,
+            "form": form,
             "action_url": action_url,
-            "submission_key": "",
+            # The fill form's one hidden field carries the signed state here: a
+            # preview has no response for a submission key to find.
+            "submission_key": _sign_preview_state(version, step.items, form.page),
             "can_save_draft": False,
             "submit_label": _("Check the answers"),
-            "extra_hidden": {
-                PREVIEW_STATE_FIELD: _sign_preview_state(version, step.items, step.page)
-            },
         },
     )
-
-
-def _preview_resource(version: QuestionnaireVersion, items: list[Any]) -> dict[str, Any]:
-    """The QuestionnaireResponse a submit would store (without the person or an id)."""
-    cleaned = services.clean_items(
-        scoring.fill_calculated(definition_for(version), items, version.resource)
-    )
-    resource: dict[str, Any] = {
-        "resourceType": "QuestionnaireResponse",
-        "questionnaire": services.questionnaire_canonical(version),
-        "status": ResponseStatus.COMPLETED.value,
-        "authored": timezone.localtime().isoformat(timespec="seconds"),
-    }
-    if cleaned:
-        resource["item"] = cleaned
-    return resource
 
 
 # --- Answer (members) -----------------------------------------------------------------------------
@@ -543,11 +547,18 @@ def _receipt(org_slug: str, response: Response) -> HttpResponse:
     )
 
 
-def _posted_response(
-    request: HttpRequest, context: OrgContext, version: QuestionnaireVersion
+def _posted_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(request.POST.get("submission_key") or ""))
+    except ValueError:
+        return None
+
+
+def _own_response(
+    context: OrgContext, version: QuestionnaireVersion, key: uuid.UUID | None
 ) -> Response | None:
-    """The response the posted form belongs to, if it is this person's to this version."""
-    found = services.response_for_submission_key(request.POST.get("submission_key"))
+    """The response the posted form belongs to, if it is this person's, to this form."""
+    found = services.response_for_submission_key(key) if key else None
     if (
         found is None
         or found.organization_id != context.organization.pk
@@ -558,34 +569,39 @@ def _posted_response(
     return found
 
 
-def _new_response(context: OrgContext, version: QuestionnaireVersion, key: str | None) -> Response:
+def _new_response(
+    context: OrgContext, version: QuestionnaireVersion, key: uuid.UUID | None
+) -> Response:
     """A response made only now that there is something to keep, carrying the form's key.
 
     The key the fresh form carried becomes the response's, so that posting the
-    same form twice finds this response instead of making another.
+    same form twice finds this response instead of making another one.
     """
-    try:
-        parsed = uuid.UUID(str(key))
-    except (TypeError, ValueError):
-        parsed = None
-    with transaction.atomic():
-        response = services.start_response(
-            version, organization=context.organization, respondent=context.user
-        )
-        if parsed is not None:
-            try:
-                with transaction.atomic():
-                    response.submission_key = parsed
-                    response.save(update_fields=["submission_key"])
-            except IntegrityError:
-                pass  # someone else's key: keep the new random one
+    response = services.start_response(
+        version, organization=context.organization, respondent=context.user
+    )
+    if key is not None:
+        try:
+            with transaction.atomic():
+                Response.objects.filter(pk=response.pk).update(submission_key=key)
+        except IntegrityError:
+            return response  # the key is taken: keep the new random one
+        response.submission_key = key
     return response
+
+
+def _draft_message(request: HttpRequest, response: Response) -> None:
+    when = formats.date_format(timezone.localtime(response.updated_at), "SHORT_DATETIME_FORMAT")
+    messages.info(
+        request,
+        _("We kept your draft from %(when)s. You can go on where you left off.") % {"when": when},
+    )
 
 
 def answer(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpResponse:
     """A member answers the active version: resume a draft, save, page through, submit."""
-    from medvirk.questionnaires.filling import run_fill
-
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponseNotAllowed(["GET", "POST"])
     context, questionnaire = access_questionnaire(
         request.user, org_slug, questionnaire_id, Action.ANSWER_QUESTIONNAIRES
     )
@@ -593,59 +609,43 @@ def answer(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpRe
     if version is None:
         raise Http404
     definition = _definition_or_404(version)
+    posted = request.method == "POST"
+    key = _posted_key(request) if posted else None
 
-    response: Response | None
-    if request.method == "POST":
-        response = _posted_response(request, context, version)
-        if response is not None and response.is_locked:
-            return _receipt(org_slug, response)
-        if response is not None and response.version_id != version.pk:
-            response = None  # a draft of a retired version: start over on the active one
-        if response is None:
-            response = services.draft_for(version, context.user)
-    elif request.method == "GET":
+    response = _own_response(context, version, key) if posted else None
+    if response is not None and response.is_locked:
+        return _receipt(org_slug, response)  # a second press of "Submit"
+    if response is not None and response.version_id != version.pk:
+        response = None  # a draft of a version since retired: go on with the active one
+    if response is None:
         response = services.draft_for(version, context.user)
-        if response is not None and "continue" not in request.GET:
-            messages.info(
-                request,
-                _("We kept your draft from %(when)s. You can go on where you left off.")
-                % {
-                    "when": formats.date_format(
-                        timezone.localtime(response.updated_at), "SHORT_DATETIME_FORMAT"
-                    )
-                },
-            )
-    else:
-        return HttpResponseNotAllowed(["GET", "POST"])
+        if response is not None and not posted and "continue" not in request.GET:
+            _draft_message(request, response)
 
     items = list((response.resource.get("item") if response else None) or [])
     page = response.current_page if response else 0
     step = run_fill(request, definition=definition, items=items, page=page, can_save_draft=True)
-    key = str(response.submission_key) if response else request.POST.get("submission_key")
 
-    if request.method == "POST" and step.action:
+    if posted and (response is not None or step.action not in {"show", "refresh"}):
         if response is None:
             response = _new_response(context, version, key)
-        if step.complete:
-            try:
-                done = services.submit(response, step.items, files=getattr(step, "files", ()))
-            except services.ResponseLocked:
-                done = response
-            messages.success(request, _("Thank you! Your answers were submitted."))
-            return _receipt(org_slug, done)
+        files = step.form.pending_files
         try:
-            services.save_draft(
-                response, step.items, page=step.page, files=getattr(step, "files", ())
-            )
+            if step.complete:
+                done = services.submit(response, step.items, files=files)
+                messages.success(request, _("Thank you! Your answers were submitted."))
+                return _receipt(org_slug, done)
+            services.save_draft(response, step.items, page=step.page, files=files)
         except services.ResponseLocked:
             return _receipt(org_slug, response)
-        key = str(response.submission_key)
-        if step.action == "save":
+        if step.action == "save" and step.redirect:
             messages.success(request, _("Your draft was saved. You can come back to it later."))
-        if not getattr(request, "htmx", False) and step.form is not None and not step.form.errors:
-            url = reverse("questionnaires:answer", args=[org_slug, questionnaire.pk])
-            return redirect(f"{url}?continue=1")
+        if step.redirect and not _is_htmx(request):
+            address = reverse("questionnaires:answer", args=[org_slug, questionnaire.pk])
+            return redirect(f"{address}?continue=1")
 
+    if response is not None:
+        key = response.submission_key
     return render(
         request,
         _fill_template(request, "questionnaires/answer.html"),
@@ -653,12 +653,12 @@ def answer(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpRe
             "org": context,
             "questionnaire": questionnaire,
             "version": version,
-            "definition": definition,
             "form": step.form,
             "action_url": reverse("questionnaires:answer", args=[org_slug, questionnaire.pk]),
-            "submission_key": key or str(uuid.uuid4()),
+            "submission_key": str(key or uuid.uuid4()),
             "can_save_draft": True,
             "submit_label": _("Submit"),
+            "resumed": response is not None,
         },
     )
 
@@ -754,6 +754,7 @@ def response_detail(
             "response": response,
             "person": person,
             "scores": score_summary(response.scores),
+            "calculated": calculated_rows(definition, response.scores),
             "shown": shown_items(definition, response.resource.get("item") or []),
             "files": list(response.files.all()),
         },
@@ -832,23 +833,3 @@ def export(request: HttpRequest, org_slug: str, questionnaire_id: int, fmt: str)
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     result["X-Content-Type-Options"] = "nosniff"
     return result
-
-
-__all__ = [
-    "answer",
-    "answer_text",
-    "export",
-    "import_questionnaire",
-    "my_response",
-    "preview",
-    "questionnaire_detail",
-    "questionnaire_list",
-    "response_detail",
-    "response_file",
-    "response_list",
-    "score_summary",
-    "shown_items",
-    "translation",
-    "version_resource",
-    "version_status",
-]
