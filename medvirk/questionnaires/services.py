@@ -121,11 +121,15 @@ def start_response(
     entered_by: User | None = None,
     mode: EntryMode | str = EntryMode.SELF,
     anonymous: bool = False,
+    submission_key: uuid.UUID | None = None,
 ) -> Response:
     """A new in-progress response to ``version``.
 
     An anonymous response names nobody: passing a respondent or subject with
     ``anonymous=True`` is a programming error and raises ``ValueError``.
+    ``submission_key`` is the key the fresh form carried, so that posting the
+    same form twice finds this response; a key already taken is replaced by a
+    new random one.
     """
     if anonymous and (respondent is not None or subject is not None):
         raise ValueError("An anonymous response cannot name a respondent or subject.")
@@ -139,6 +143,12 @@ def start_response(
         entered_by=entered_by,
         mode=EntryMode(mode),
         anonymous=anonymous,
+        submission_key=(
+            submission_key
+            if submission_key is not None
+            and not Response.objects.filter(submission_key=submission_key).exists()
+            else uuid.uuid4()
+        ),
     )
     response.resource = build_resource(response, [], status=ResponseStatus.IN_PROGRESS)
     response.save(update_fields=["resource", "updated_at"])

@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import (
@@ -572,22 +571,10 @@ def _own_response(
 def _new_response(
     context: OrgContext, version: QuestionnaireVersion, key: uuid.UUID | None
 ) -> Response:
-    """A response made only now that there is something to keep, carrying the form's key.
-
-    The key the fresh form carried becomes the response's, so that posting the
-    same form twice finds this response instead of making another one.
-    """
-    response = services.start_response(
-        version, organization=context.organization, respondent=context.user
+    """A response made only now that there is something to keep, carrying the form's key."""
+    return services.start_response(
+        version, organization=context.organization, respondent=context.user, submission_key=key
     )
-    if key is not None:
-        try:
-            with transaction.atomic():
-                Response.objects.filter(pk=response.pk).update(submission_key=key)
-        except IntegrityError:
-            return response  # the key is taken: keep the new random one
-        response.submission_key = key
-    return response
 
 
 def _draft_message(request: HttpRequest, response: Response) -> None:

@@ -604,3 +604,17 @@ def test_every_sample_submits_a_valid_response(world, name):
         if item.options or item.type in SAMPLE_VALUES
     }
     assert expected <= answered
+
+
+def test_start_takes_the_form_key_unless_it_is_taken(world):
+    version = sample(world, "integer")
+    key = uuid.uuid4()
+    first = services.start_response(
+        version, organization=world.a.org, respondent=world.a["user"], submission_key=key
+    )
+    assert first.submission_key == key
+    assert services.response_for_submission_key(str(key)) == first
+    second = services.start_response(
+        version, organization=world.a.org, respondent=world.a["user"], submission_key=key
+    )
+    assert second.submission_key != key
