@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +36,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from pydantic import ValidationError as PydanticValidationError
 
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
@@ -60,6 +62,8 @@ from medvirk.questionnaires.models import (
     Response,
 )
 from medvirk.questionnaires.rendering import QuestionnaireForm
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 CHOICE_TYPES = frozenset({"choice", "open-choice"})
@@ -619,7 +623,23 @@ def answer(request: HttpRequest, org_slug: str, questionnaire_id: int) -> HttpRe
         files = step.form.pending_files
         try:
             if step.complete:
-                done = services.submit(response, step.items, files=files)
+                try:
+                    done = services.submit(response, step.items, files=files)
+                except PydanticValidationError:
+                    # The engine built a response FHIR rejects: a bug in the form or
+                    # in Medvirk. Keep the answers as a draft and say so.
+                    logger.exception("Submitted answers failed FHIR validation")
+                    services.save_draft(response, step.items, page=step.page, files=files)
+                    messages.error(
+                        request,
+                        _(
+                            "Your answers could not be submitted because of an error in "
+                            "the form. They are kept as a draft; please tell the service."
+                        ),
+                    )
+                    return redirect(
+                        reverse("questionnaires:answer", args=[org_slug, questionnaire.pk])
+                    )
                 messages.success(request, _("Thank you! Your answers were submitted."))
                 return _receipt(org_slug, done)
             services.save_draft(response, step.items, page=step.page, files=files)

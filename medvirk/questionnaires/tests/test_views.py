@@ -914,3 +914,26 @@ def test_response_list_query_count_is_pinned(world, client_for, mood, django_ass
     client.get(url("responses", mood.questionnaire.pk))
     with django_assert_num_queries(QUERIES_RESPONSES):
         client.get(url("responses", mood.questionnaire.pk))
+
+
+def test_a_submit_that_fails_fhir_validation_keeps_a_draft_and_says_so(
+    world, client_for, mood, monkeypatch
+):
+    from pydantic import ValidationError
+
+    from medvirk.questionnaires import services
+
+    def broken(resource):
+        raise ValidationError.from_exception_data("QuestionnaireResponse", [])
+
+    monkeypatch.setattr(services, "validate_resource", broken)
+    client = english_client(client_for, world.a["user"])
+    address = url("answer", mood.questionnaire.pk)
+    key = hidden(client.get(address).content.decode(), "submission_key")
+    data = {"submission_key": key, "_action": "submit", "q-0_0": f"{SYSTEM}|bad", "q-1_0": "Rain"}
+    posted = client.post(address, data)
+    assert posted.status_code == 302
+    draft = Response.objects.get()
+    assert draft.status == ResponseStatus.IN_PROGRESS
+    assert not draft.answers.exists()
+    assert "could not be submitted" in client.get(posted["Location"]).content.decode()
