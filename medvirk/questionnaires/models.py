@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.models import OrganizationOwnedModel, TimeStampedModel
@@ -54,6 +55,19 @@ class Questionnaire(OrganizationOwnedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def language_name(self) -> str:
+        """The form's language by its own name ("nb-NO" → "norsk (bokmål)")."""
+        if not self.language:
+            return ""
+        code = self.language.replace("_", "-").lower()
+        for candidate in (code, code.split("-")[0]):
+            try:
+                return str(get_language_info(candidate)["name_local"])
+            except KeyError:
+                continue
+        return self.language
 
 
 class QuestionnaireVersion(TimeStampedModel):
@@ -195,8 +209,14 @@ class Answer(models.Model):
         ordering = ["response", "pk"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        # Aggregates group by the index's columns, in its order, so the database
+        # answers them from the index alone (docs/performance.md). value_system
+        # is a key column, not INCLUDEd, so PostgreSQL can deduplicate the keys.
         indexes = [
-            models.Index(fields=["version", "link_id", "value_code"], name="answer_code_idx"),
+            models.Index(
+                fields=["version", "link_id", "value_code", "value_system"],
+                name="answer_code_system_idx",
+            ),
             models.Index(fields=["version", "link_id", "value_number"], name="answer_number_idx"),
         ]
 

@@ -937,3 +937,11 @@ def test_a_submit_that_fails_fhir_validation_keeps_a_draft_and_says_so(
     assert draft.status == ResponseStatus.IN_PROGRESS
     assert not draft.answers.exists()
     assert "could not be submitted" in client.get(posted["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("nb-NO", "norsk (bokmål)"), ("sv", "svenska"), ("en", "English"), ("en-GB", "British English"), ("xx-YY", "xx-YY")],
+)
+def test_a_form_language_is_shown_by_its_own_name(code, name):
+    assert Questionnaire(language=code).language_name == name
