@@ -82,3 +82,4 @@ clean:
 
 bench: install
 	$(UV) run --frozen python bench/bench_lists.py
+	$(UV) run --frozen python bench/bench_questionnaires.py
