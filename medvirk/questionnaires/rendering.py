@@ -12,14 +12,16 @@ look at answers on other pages, and ``response_items()`` returns the full
 answer state — the posted page merged into the stored answers of the other
 pages, answers of disabled items removed.
 
-HTML is written here in Python rather than with one template per field:
-a 200-question form must render in a few milliseconds, and the markup
-(groups, repeats, sliders, "Other" answers) does not fit Django's widgets.
-It mirrors ``templates/django/forms/field.html`` and ``div.html``: the same
-Designsystemet classes, the "Required" tag in the label, descriptions and
-errors linked with ``aria-describedby`` and an error summary linking to each
-field. Every text from the definition is escaped, or rendered as Markdown
-through nh3 with a short list of tags (``markdown_html``).
+The markup lives in templates (``templates/questionnaires/fill/``) so that it
+can be changed in one place: ``render()`` turns the instances shown on the page
+into a small render tree (``QuestionView``, ``GroupView``, ``RepeatView``,
+``DisplayView``) and renders ``_fields.html`` with it once. The templates
+follow ``templates/django/forms/field.html`` and ``div.html``: the same
+Designsystemet classes, the "Required" tag in the label, descriptions and errors
+linked with ``aria-describedby`` and an error summary linking to each field.
+Every text from the definition reaches them as plain text, which they escape, or
+as Markdown already rendered through nh3 with a short list of tags
+(``markdown_html``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import filetype
 import markdown
@@ -45,10 +47,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from medvirk.questionnaires.definition import Definition, Item, Option
@@ -104,7 +107,7 @@ _OUTER_P = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 
 @lru_cache(maxsize=8192)
-def markdown_html(text: str, inline: bool = False) -> str:
+def markdown_html(text: str, inline: bool = False) -> SafeString:
     """Markdown from a questionnaire as safe HTML: basic formatting and links only.
 
     Cached because the same labels are rendered on every request.
@@ -116,7 +119,7 @@ def markdown_html(text: str, inline: bool = False) -> str:
         match = _OUTER_P.match(html)
         if match:
             html = match.group(1)
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(_INLINE_TAGS if inline else _BLOCK_TAGS),
         attributes={"a": {"href", "title"}},
@@ -126,18 +129,27 @@ def markdown_html(text: str, inline: bool = False) -> str:
         # A link followed from a half-filled form must not lose what was typed.
         set_tag_attribute_values={"a": {"target": "_blank"}},
     ).strip()
+    return SafeString(cleaned)  # sanitised by nh3 above
 
 
-def _plain_html(text: str) -> str:
-    return escape(text).replace("\n", "<br>")
+_EMPTY = SafeString("")
 
 
-def label_html(item: Item) -> str:
+def _plain_html(text: str) -> SafeString:
+    """Plain text as HTML: escaped, line breaks kept."""
+    return SafeString(escape(text).replace("\n", "<br>"))
+
+
+def _text_html(item: Item) -> SafeString:
+    """The item's text (Markdown when the form gives it) as safe HTML, without the prefix."""
+    return markdown_html(item.markdown, True) if item.markdown else _plain_html(item.text.strip())
+
+
+def label_html(item: Item) -> SafeString:
     """The item's label: prefix and text (Markdown when the form gives it)."""
-    text = markdown_html(item.markdown, True) if item.markdown else _plain_html(item.text.strip())
     if item.prefix:
-        return f'<span class="q-prefix">{escape(item.prefix)}</span> {text}'
-    return text
+        return format_html('<span class="q-prefix">{}</span> {}', item.prefix, _text_html(item))
+    return _text_html(item)
 
 
 # --- Answers as text -----------------------------------------------------------------------
@@ -343,6 +355,181 @@ def _has_answers(sets: list[ItemSet]) -> bool:
     return any(node.enabled and node.answers for _s, node in _walk_sets(sets))
 
 
+# --- The render tree -----------------------------------------------------------------------
+#
+# ``QuestionnaireForm.render()`` turns the instances shown on a page into these plain
+# objects and hands them to ``templates/questionnaires/fill/_fields.html``: the markup lives
+# in the templates, the decisions (which widget, which answer is checked, which ids
+# aria-describedby names) here. Texts from the definition are plain ``str`` (the templates
+# escape them) or ``SafeString`` made by ``markdown_html`` / ``escape`` here, never raw.
+
+_TEMPLATES = "questionnaires/fill/"
+FIELDS_TEMPLATE = _TEMPLATES + "_fields.html"
+_WIDGET_TEMPLATES = {
+    "radio": "choices.html",
+    "checkbox-list": "choices.html",
+    "boolean-radio": "boolean.html",
+    "checkbox": "checkbox.html",
+    "select": "select.html",
+    "slider": "slider.html",
+    "range": "range.html",
+    "text": "textarea.html",
+    "attachment": "file.html",
+    "quantity": "quantity.html",
+    "integer": "number.html",
+    "decimal": "number.html",
+    "date": "date.html",
+    "dateTime": "date.html",
+    "time": "date.html",
+}  # anything else is one line of text: text.html
+_CHOICE_WIDGETS = frozenset({"radio", "checkbox-list", "boolean-radio"})
+_INPUT_TYPES = {"date": "date", "dateTime": "datetime-local", "time": "time", "url": "url"}
+
+
+class _View:
+    """A node of the render tree.
+
+    Django's template engine looks ``node.name`` up as ``node["name"]`` before trying
+    ``getattr``; answering the subscript spares an exception per lookup, a quarter of the
+    render time of a long form.
+    """
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+@dataclass
+class Choice(_View):
+    """An answer option (radio button, checkbox, drop-down entry) or a unit to choose."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class KeptFile(_View):
+    """A file already attached to the answer, offered to keep."""
+
+    id: str
+    url: str
+    title: str
+    size: int | None
+    checked: bool
+
+
+@dataclass
+class SliderView(_View):
+    """A choice shown as a slider over its options: positions 0 … max."""
+
+    low: str
+    high: str
+    max: int
+    index: int
+    current: str
+    labels: str  # JSON list of the option labels, for questionnaires.js
+
+
+@dataclass
+class RangeView(_View):
+    """An integer or decimal between a minimum and a maximum, shown as a slider."""
+
+    low: str
+    high: str
+    step: str
+    value: str
+
+
+@dataclass
+class DisplayView(_View):
+    """A display item: text between the questions, already sanitised HTML."""
+
+    template: ClassVar[str] = _TEMPLATES + "_display.html"
+    id: str
+    trigger: bool  # other items' enableWhen look at it: refresh when it changes
+    body: SafeString
+
+
+@dataclass
+class RepeatView(_View):
+    """Every instance of a repeating item, with the buttons to add one."""
+
+    template: ClassVar[str] = _TEMPLATES + "_repeat.html"
+    id: str
+    key: str
+    trigger: bool
+    counted: bool  # post the number of instances back (not on a read-only page)
+    count: int
+    entries: list[_View]
+    can_add: bool
+    add_text: str  # the form's own text for the add button, or ""
+    add_label: str  # the item's label, shortened, for the default text
+
+
+@dataclass
+class FieldView(_View):
+    """What groups and questions share: label, description, error, remove button."""
+
+    id: str
+    trigger: bool
+    prefix: str
+    label: SafeString
+    number: int | None  # of this instance, when there are several
+    required: bool  # show the "Required" tag
+    helptext: bool  # there is a description with id <id>_helptext
+    sublabel: SafeString
+    help: SafeString
+    message: str
+    removable: bool
+    key: str
+    plain_label: str
+    entries: list[_View] = field(default_factory=list)  # nested items
+    hint: str = ""  # "attachment" (allowed files), "format" (entry format) or ""
+
+
+@dataclass
+class GroupView(FieldView):
+    """One instance of a group; its items are ``entries``."""
+
+    template: ClassVar[str] = _TEMPLATES + "_group.html"
+    size: str = "sm"  # heading size: nested groups get a smaller one
+
+
+@dataclass
+class QuestionView(FieldView):
+    """One answer slot of a question; ``widget`` names the control's template."""
+
+    template: ClassVar[str] = _TEMPLATES + "_question.html"
+    name: str = ""
+    layout: str = "field"  # "fieldset" (options), "checkbox" or "field"
+    widget: str = ""
+    read_only: bool = False
+    multiline: bool = False
+    computed: bool = False
+    describedby: str = ""
+    aria_required: bool = False
+    value: str = ""
+    choice_type: str = "radio"
+    choices: list[Choice] = field(default_factory=list)
+    other: bool = False  # an open choice: a text box for another answer
+    other_value: str = ""
+    other_max_length: int = MAX_TEXT_LENGTH
+    input_type: str = "text"
+    inputmode: str = ""
+    max_length: int | None = None
+    min: str = ""
+    max: str = ""
+    entry_format: str = ""
+    mime_types: str = ""
+    max_size: int = 0
+    accept: str = ""
+    kept: list[KeptFile] = field(default_factory=list)
+    units: list[Choice] = field(default_factory=list)
+    unit_text: str = ""
+    control: SliderView | RangeView | None = None
+
+
 class QuestionnaireForm:
     """One page of a questionnaire: fields, validation and the merged answer state."""
 
@@ -370,7 +557,6 @@ class QuestionnaireForm:
         self._pages: list[list[int]] = [[tops[id(item)] for item in p] for p in all_pages]
         self._page_tops = set(self._pages[self.page]) if self._pages else set()
         self._shown: str = ""  # "", "input" or "all": which errors render() shows
-        self._text = _Texts()
         self._false_matters = self._booleans_compared_with_false()
         self._triggers = {c.question for i in definition.walk() for c in i.enable_when}
         self._attachments = self._stored_attachments()
@@ -1021,33 +1207,19 @@ class QuestionnaireForm:
 
     def render(self) -> SafeString:
         """The fields of this page (no ``<form>``): error summary, then items in order."""
-        out = [f'<div class="q-fields" id="{escape(self.prefix)}-fields">']
-        if self._shown:
-            errors = self.errors
-            if errors:
-                out.append(self._render_summary(errors))
-        for pos in sorted(self._page_tops):
-            self._render_set(self.sets[pos], out)
-        out.append("</div>")
-        return mark_safe("".join(out))  # noqa: S308 — every piece is escaped or sanitised
+        context = {
+            "prefix": self.prefix,
+            "errors": self.errors if self._shown else [],
+            "entries": self._views([self.sets[pos] for pos in sorted(self._page_tops)]),
+        }
+        # An autoescaping template: every piece is escaped there or sanitised here.
+        return SafeString(get_template(FIELDS_TEMPLATE).render(context))
 
     def __html__(self) -> str:
         return str(self.render())
 
     def __str__(self) -> str:
         return str(self.render())
-
-    def _render_summary(self, errors: list[tuple[str, str, str]]) -> str:
-        lines = "".join(
-            f'<li><a class="ds-link" href="#{escape(anchor)}">{escape(label)}: '
-            f"{escape(message)}</a></li>"
-            for anchor, label, message in errors
-        )
-        return (
-            '<div class="ds-error-summary" data-error-summary tabindex="-1" role="alert" '
-            f'autofocus><h2 class="ds-heading" data-size="xs">{escape(self._text.correct)}</h2>'
-            f'<ul class="ds-list">{lines}</ul></div>'
-        )
 
     def _plain_label(self, item_set: ItemSet, node: Node) -> str:
         label = item_set.item.label or item_set.item.link_id
@@ -1060,7 +1232,7 @@ class QuestionnaireForm:
         base = self.name(node.key)
         if item.is_group or self._locked(item):
             return base
-        if self._widget(item) in {"radio", "checkbox-list", "boolean-radio"}:
+        if self._widget(item) in _CHOICE_WIDGETS:
             return f"{base}_0" if (item.options or item.type == "boolean") else f"{base}-other"
         return base
 
@@ -1087,349 +1259,186 @@ class QuestionnaireForm:
             return "range"
         return item.type
 
-    def _render_set(self, item_set: ItemSet, out: list[str]) -> None:
-        item = item_set.item
-        if item.hidden or not any(node.enabled for node in item_set.nodes):
-            return
-        trigger = ' data-q-trigger=""' if item.link_id in self._triggers else ""
-        if not item_set.repeat:
-            self._render_node(item_set, item_set.nodes[0], out, trigger)
-            return
-        set_id = escape(self.name(item_set.key))
-        out.append(f'<div class="q-repeat" id="{set_id}"{trigger}>')
-        if not self.read_only:
-            out.append(f'<input type="hidden" name="{set_id}-n" value="{len(item_set.nodes)}">')
-        for node in item_set.nodes:
-            if node.enabled:
-                self._render_node(item_set, node, out, "")
-        if self._can_edit(item) and len(item_set.nodes) < item_set.ceiling:
-            label = item.label if len(item.label) <= 60 else f"{item.label[:59]}…"
-            text = item.repeats_text or self._text.add_another % {"label": label}
-            out.append(
-                '<button class="ds-button q-add" data-variant="secondary" type="submit" '
-                f'name="_action" value="add:{escape(item_set.key)}">{escape(text)}</button>'
-            )
-        out.append("</div>")
-
     def _can_edit(self, item: Item) -> bool:
         return not self._locked(item)
-
-    def _remove_button(self, item_set: ItemSet, node: Node) -> str:
-        if not item_set.repeat or len(item_set.nodes) <= item_set.floor:
-            return ""
-        if not self._can_edit(item_set.item):
-            return ""
-        label = self._plain_label(item_set, node)
-        return (
-            '<button class="ds-button q-remove" data-variant="tertiary" data-size="sm" '
-            f'type="submit" name="_action" value="remove:{escape(node.key)}" '
-            f'aria-label="{escape(self._text.remove_named % {"label": label})}">'
-            f"{escape(self._text.remove)}</button>"
-        )
-
-    def _render_node(self, item_set: ItemSet, node: Node, out: list[str], trigger: str) -> None:
-        item = item_set.item
-        if item.type == "display":
-            body = markdown_html(item.markdown) if item.markdown else _plain_html(item.text)
-            out.append(
-                f'<div class="q-display ds-paragraph" id="{escape(self.name(node.key))}"'
-                f"{trigger}>{body}</div>"
-            )
-            return
-        if item.is_group:
-            self._render_group(item_set, node, out, trigger)
-            return
-        out.append(f'<div class="q-item"{trigger}>')
-        self._render_question(item_set, node, out)
-        out.append(self._remove_button(item_set, node))
-        for child in node.children:
-            self._render_set(child, out)
-        out.append("</div>")
-
-    def _label(self, item_set: ItemSet, node: Node) -> str:
-        html = label_html(item_set.item)
-        if item_set.repeat and len(item_set.nodes) > 1:
-            html = f"{html} ({node.index + 1})"
-        if item_set.item.required and not self._locked(item_set.item):
-            html += (
-                ' <span class="ds-tag" data-color="warning" data-size="sm">'
-                f"{escape(self._text.required)}</span>"
-            )
-        return html
 
     def _message(self, node: Node) -> str:
         if not self._shown:
             return ""
         return node.error or (node.missing if self._shown == "all" else "")
 
-    def _description(self, item: Item, fid: str, extra: str = "") -> str:
-        parts = []
-        if item.sublabel:
-            parts.append(markdown_html(item.sublabel))
-        if extra:
-            parts.append(f"<p>{escape(extra)}</p>")
-        html = ""
-        if parts:
-            html = f'<div data-field="description" id="{fid}_helptext">{"".join(parts)}</div>'
-        if item.help:
-            body = "".join(markdown_html(text) for text in item.help)
-            html += (
-                f'<details class="ds-details q-help"><summary>{escape(self._text.help)}'
-                f"</summary><div>{body}</div></details>"
-            )
-        return html
+    def _views(self, sets: list[ItemSet]) -> list[_View]:
+        views = []
+        for item_set in sets:
+            view = self._set_view(item_set)
+            if view is not None:
+                views.append(view)
+        return views
 
-    def _render_group(self, item_set: ItemSet, node: Node, out: list[str], trigger: str) -> None:
+    def _set_view(self, item_set: ItemSet) -> _View | None:
         item = item_set.item
-        fid = escape(self.name(node.key))
-        message = self._message(node)
-        size = "sm" if node.key.count("-") == 0 else "xs"
-        described = f' aria-describedby="{fid}_error"' if message else ""
-        out.append(
-            f'<fieldset class="ds-fieldset q-group" id="{fid}"{described}{trigger}>'
-            f'<legend class="ds-heading" data-size="{size}">{self._label(item_set, node)}</legend>'
+        if item.hidden or not any(node.enabled for node in item_set.nodes):
+            return None
+        trigger = item.link_id in self._triggers
+        if not item_set.repeat:
+            return self._node_view(item_set, item_set.nodes[0], trigger)
+        return RepeatView(
+            id=self.name(item_set.key),
+            key=item_set.key,
+            trigger=trigger,
+            counted=not self.read_only,
+            count=len(item_set.nodes),
+            entries=[
+                self._node_view(item_set, node, False) for node in item_set.nodes if node.enabled
+            ],
+            can_add=self._can_edit(item) and len(item_set.nodes) < item_set.ceiling,
+            add_text=item.repeats_text,
+            add_label=item.label if len(item.label) <= 60 else f"{item.label[:59]}…",
         )
-        out.append(self._description(item, fid))
-        if message:
-            out.append(_error_html(fid, message))
-        for child in node.children:
-            self._render_set(child, out)
-        out.append(self._remove_button(item_set, node))
-        out.append("</fieldset>")
 
-    def _render_question(self, item_set: ItemSet, node: Node, out: list[str]) -> None:
+    def _node_view(self, item_set: ItemSet, node: Node, trigger: bool) -> _View:
         item = item_set.item
-        fid = escape(self.name(node.key))
+        fid = self.name(node.key)
+        if item.type == "display":
+            body = markdown_html(item.markdown) if item.markdown else _plain_html(item.text)
+            return DisplayView(id=fid, trigger=trigger, body=body)
+        if item.is_group:
+            return GroupView(
+                **self._field_parts(item_set, node, fid, trigger),
+                size="sm" if node.key.count("-") == 0 else "xs",
+                entries=self._views(node.children),
+            )
+        view = self._question_view(item_set, node, fid, trigger)
+        view.entries = self._views(node.children)
+        return view
+
+    def _field_parts(
+        self, item_set: ItemSet, node: Node, fid: str, trigger: bool
+    ) -> dict[str, Any]:
+        """The ``FieldView`` part of a group or question."""
+        item = item_set.item
+        removable = (
+            item_set.repeat and len(item_set.nodes) > item_set.floor and self._can_edit(item)
+        )
+        return {
+            "id": fid,
+            "trigger": trigger,
+            "prefix": item.prefix,
+            "label": _text_html(item),
+            "number": node.index + 1 if item_set.repeat and len(item_set.nodes) > 1 else None,
+            "required": item.required and not self._locked(item),
+            "helptext": bool(item.sublabel),
+            "sublabel": markdown_html(item.sublabel) if item.sublabel else _EMPTY,
+            "help": SafeString("".join(markdown_html(text) for text in item.help)),
+            "message": self._message(node),
+            "removable": removable,
+            "key": node.key,
+            "plain_label": self._plain_label(item_set, node) if removable else "",
+        }
+
+    def _question_view(
+        self, item_set: ItemSet, node: Node, fid: str, trigger: bool
+    ) -> QuestionView:
+        item = item_set.item
         if not node.bound:
             self._fill_from_stored(node)
+        view = QuestionView(name=fid, **self._field_parts(item_set, node, fid, trigger))
         if self._locked(item):
-            self._render_read_only(item_set, node, fid, out)
-            return
+            view.read_only = True
+            view.widget = _TEMPLATES + "widgets/readonly.html"
+            view.value = ", ".join(display_answer(item, answer) for answer in node.answers)
+            view.computed = is_computed(item)
+            view.multiline = item.type == "text" and not view.computed
+            return view
         widget = self._widget(item)
-        message = self._message(node)
-        extra = self._format_hint(item)
-        description = self._description(item, fid, extra)
-        describedby = " ".join(
+        view.widget = _TEMPLATES + "widgets/" + _WIDGET_TEMPLATES.get(widget, "text.html")
+        view.layout = (
+            "fieldset"
+            if widget in _CHOICE_WIDGETS
+            else "checkbox"
+            if widget == "checkbox"
+            else "field"
+        )
+        view.value = node.value
+        view.entry_format = item.entry_format
+        if item.type == "attachment":
+            view.hint = "attachment"
+            view.mime_types = _mime_list(item.mime_types or list(DEFAULT_MIME_TYPES))
+            view.max_size = item.max_size or DEFAULT_MAX_FILE_SIZE
+        elif item.entry_format:
+            view.hint = "format"
+        view.helptext = bool(item.sublabel or view.hint)
+        view.describedby = " ".join(
             part
             for part, present in (
-                (f"{fid}_helptext", "helptext" in description),
-                (f"{fid}_error", message),
+                (f"{fid}_helptext", view.helptext),
+                (f"{fid}_error", view.message),
             )
             if present
         )
-        aria = f' aria-describedby="{describedby}"' if describedby else ""
-        if message:
-            aria += ' aria-invalid="true"'
-        aria_required = ' aria-required="true"' if item.required else ""
-        label = self._label(item_set, node)
-        if widget in {"radio", "checkbox-list", "boolean-radio"}:
-            out.append(
-                f'<fieldset class="ds-fieldset" id="{fid}"{aria}>'
-                f'<legend class="ds-label">{label}</legend>{description}'
-            )
-            out.append(self._options_html(item, node, widget, fid, aria_required))
-            if item.type == "open-choice" and item.options:
-                out.append(self._other_html(node, fid))
-            if message:
-                out.append(_error_html(fid, message))
-            out.append("</fieldset>")
-            return
-        if widget == "checkbox":
-            checked = " checked" if node.value == "true" else ""
-            out.append(
-                f'<div class="ds-field"><div class="field-checkbox"><input class="ds-input" '
-                f'type="checkbox" name="{fid}" id="{fid}" value="true"{checked}{aria}>'
-                f'<label class="ds-label" data-weight="regular" for="{fid}">{label}</label></div>'
-                f"{description}{_error_html(fid, message) if message else ''}</div>"
-            )
-            return
-        out.append(f'<div class="ds-field"><label class="ds-label" for="{fid}">{label}</label>')
-        out.append(description)
-        out.append(self._control_html(item, node, widget, fid, aria + aria_required))
+        view.aria_required = item.required and view.layout == "field"
         if item.type == "open-choice" and item.options:
-            out.append(self._other_html(node, fid))
-        if message:
-            out.append(_error_html(fid, message))
-        out.append("</div>")
+            view.other = True
+            view.other_value = node.other
+            view.other_max_length = item.max_length or MAX_TEXT_LENGTH
+        self._control(view, widget, item, node)
+        return view
 
-    def _format_hint(self, item: Item) -> str:
-        if item.type == "attachment":
-            limit = item.max_size or DEFAULT_MAX_FILE_SIZE
-            allowed = item.mime_types or list(DEFAULT_MIME_TYPES)
-            return _("Allowed: %(types)s, at most %(max)s.") % {
-                "types": _mime_list(allowed),
-                "max": filesizeformat(limit),
-            }
-        if item.entry_format:
-            return _("Format: %(format)s") % {"format": item.entry_format}
-        return ""
-
-    def _render_read_only(self, item_set: ItemSet, node: Node, fid: str, out: list[str]) -> None:
-        item = item_set.item
-        shown = ", ".join(display_answer(item, answer) for answer in node.answers)
-        if not shown and is_computed(item):
-            shown = self._text.calculated
-        label = self._label(item_set, node)
-        description = self._description(item, fid)
-        if item.type == "text" and not is_computed(item):
-            control = (
-                f'<textarea class="ds-input" id="{fid}" readonly rows="3">'
-                f"{escape(shown)}</textarea>"
-            )
-        else:
-            control = (
-                f'<input class="ds-input" type="text" id="{fid}" readonly value="{escape(shown)}">'
-            )
-        out.append(
-            f'<div class="ds-field q-readonly"><label class="ds-label" for="{fid}">{label}</label>'
-            f"{description}{control}</div>"
-        )
-
-    def _options_html(
-        self, item: Item, node: Node, widget: str, fid: str, aria_required: str
-    ) -> str:
-        if widget == "boolean-radio":
-            choices = [("true", self._text.yes), ("false", self._text.no)]
-            kind, selected = "radio", {node.value}
-        else:
-            choices = [(option.key, option.label) for option in item.options]
-            kind = "checkbox" if widget == "checkbox-list" else "radio"
+    def _control(self, view: QuestionView, widget: str, item: Item, node: Node) -> None:
+        """What the widget template needs beyond the value."""
+        fid = view.id
+        if widget in {"radio", "checkbox-list"}:
+            view.choice_type = "checkbox" if widget == "checkbox-list" else "radio"
             selected = set(node.values) if widget == "checkbox-list" else {node.value}
-        parts = ['<div class="choice-list">']
-        for index, (value, text) in enumerate(choices):
-            checked = " checked" if value in selected else ""
-            parts.append(
-                f'<div class="ds-field"><input class="ds-input" type="{kind}" name="{fid}" '
-                f'id="{fid}_{index}" value="{escape(value)}"{checked}>'
-                f'<label class="ds-label" data-weight="regular" for="{fid}_{index}">'
-                f"{escape(text)}</label></div>"
-            )
-        parts.append("</div>")
-        return "".join(parts)
+            view.choices = [
+                Choice(f"{fid}_{index}", option.key, option.label, option.key in selected)
+                for index, option in enumerate(item.options)
+            ]
+        elif widget == "select":
+            view.choices = [
+                Choice("", option.key, option.label, option.key == node.value)
+                for option in item.options
+            ]
+        elif widget == "slider":
+            view.control = _slider(item, node)
+        elif widget == "range":
+            view.control = _range(item, node)
+        elif widget == "quantity":
+            self._quantity_control(view, item, node)
+        elif widget == "attachment":
+            self._attachment_control(view, item, node)
+        elif widget in {"integer", "decimal"}:
+            view.inputmode = "numeric" if widget == "integer" else "decimal"
+        elif widget in {"date", "dateTime", "time"}:
+            view.input_type = _INPUT_TYPES[widget]
+            if widget != "time":
+                suffix = "" if widget == "date" else "T00:00"
+                if isinstance(item.min_value, str) and item.min_value:
+                    view.min = item.min_value[:10] + suffix
+                if isinstance(item.max_value, str) and item.max_value:
+                    view.max = item.max_value[:10] + suffix
+        elif widget == "text":
+            view.max_length = item.max_length
+        else:
+            view.input_type = _INPUT_TYPES.get(widget, "text")
+            view.inputmode = "url" if widget == "url" else ""
+            view.max_length = item.max_length if widget in _ONE_LINE else None
 
-    def _other_html(self, node: Node, fid: str) -> str:
-        return (
-            f'<div class="ds-field q-other"><label class="ds-label" data-weight="regular" '
-            f'for="{fid}-other">{escape(self._text.other)}</label>'
-            f'<input class="ds-input" type="text" name="{fid}-other" id="{fid}-other" '
-            f'value="{escape(node.other)}" maxlength="{node.item.max_length or MAX_TEXT_LENGTH}">'
-            "</div>"
-        )
-
-    def _control_html(self, item: Item, node: Node, widget: str, fid: str, aria: str) -> str:
-        value = escape(node.value)
-        common = f'name="{fid}" id="{fid}"{aria}'
-        if widget == "select":
-            options = [f'<option value="">{escape(self._text.choose)}</option>']
-            for option in item.options:
-                chosen = " selected" if option.key == node.value else ""
-                options.append(
-                    f'<option value="{escape(option.key)}"{chosen}>{escape(option.label)}</option>'
-                )
-            return f'<select class="ds-input" {common}>{"".join(options)}</select>'
-        if widget == "slider":
-            return self._slider_html(item, node, fid, aria)
-        if widget == "range":
-            return self._range_html(item, node, fid, aria)
-        if widget == "text":
-            limit = f' maxlength="{item.max_length}"' if item.max_length else ""
-            return f'<textarea class="ds-input" rows="4" {common}{limit}>{value}</textarea>'
-        if widget == "attachment":
-            return self._attachment_html(item, node, fid, aria)
-        if widget == "quantity":
-            return self._quantity_html(item, node, fid, common)
-        attrs = {
-            "integer": ' type="text" inputmode="numeric" autocomplete="off"',
-            "decimal": ' type="text" inputmode="decimal" autocomplete="off"',
-            "date": ' type="date"',
-            "dateTime": ' type="datetime-local"',
-            "time": ' type="time"',
-            "url": ' type="url" inputmode="url"',
-        }.get(widget, ' type="text"')
-        if (widget in _ONE_LINE or widget in {"choice", "open-choice"}) and item.max_length:
-            attrs += f' maxlength="{item.max_length}"'
-        if widget in {"date", "dateTime"}:
-            suffix = "" if widget == "date" else "T00:00"
-            for name, bound in (("min", item.min_value), ("max", item.max_value)):
-                if isinstance(bound, str) and bound:
-                    attrs += f' {name}="{escape(bound[:10] + suffix)}"'
-        if item.entry_format:
-            attrs += f' placeholder="{escape(item.entry_format)}"'
-        return f'<input class="ds-input"{attrs} {common} value="{value}">'
-
-    def _quantity_html(self, item: Item, node: Node, fid: str, common: str) -> str:
-        field_html = (
-            f'<input class="ds-input" type="text" inputmode="decimal" autocomplete="off" '
-            f'{common} value="{escape(node.value)}">'
-        )
+    @staticmethod
+    def _quantity_control(view: QuestionView, item: Item, node: Node) -> None:
         if item.unit_options:
-            options = []
+            view.units = []
             for unit in item.unit_options:
                 code = str(unit.get("code") or "")
-                chosen = " selected" if code == node.unit else ""
                 text = str(unit.get("display") or code)
-                options.append(f'<option value="{escape(code)}"{chosen}>{escape(text)}</option>')
-            return (
-                f'<div class="q-quantity">{field_html}<label class="ds-sr-only" '
-                f'for="{fid}-unit">{escape(self._text.unit)}</label><select class="ds-input" '
-                f'name="{fid}-unit" id="{fid}-unit">{"".join(options)}</select></div>'
-            )
-        unit_text = ""
-        if item.unit:
-            unit_text = str(item.unit.get("display") or item.unit.get("code") or "")
-        if not unit_text:
-            return field_html
-        return (
-            f'<div class="ds-field-affixes">{field_html}'
-            f'<span class="ds-field-affix">{escape(unit_text)}</span></div>'
-        )
+                view.units.append(Choice("", code, text, code == node.unit))
+        elif item.unit:
+            view.unit_text = str(item.unit.get("display") or item.unit.get("code") or "")
 
-    def _slider_html(self, item: Item, node: Node, fid: str, aria: str) -> str:
-        labels = [option.label for option in item.options]
-        try:
-            index = int(node.value)
-        except ValueError:
-            index = (len(labels) - 1) // 2
-        index = max(0, min(index, len(labels) - 1))
-        low = labels[0]
-        high = labels[-1]
-        for code in item.codes:
-            if code.get("system") == _SLIDER_LABELS and code.get("display"):
-                if code.get("code") == "LabelLeft":
-                    low = str(code["display"])
-                elif code.get("code") == "LabelRight":
-                    high = str(code["display"])
-        data = escape(json.dumps(labels, ensure_ascii=False))
-        return (
-            f'<div class="q-slider"><span class="q-slider__end" aria-hidden="true">'
-            f'{escape(low)}</span><input class="q-range" type="range" name="{fid}" id="{fid}" '
-            f'min="0" max="{len(labels) - 1}" step="1" value="{index}" '
-            f'aria-valuetext="{escape(labels[index])}" data-q-labels="{data}"{aria}>'
-            f'<span class="q-slider__end" aria-hidden="true">{escape(high)}</span></div>'
-            f'<output class="q-slider__value" for="{fid}" id="{fid}_output">'
-            f"{escape(labels[index])}</output>"
-        )
-
-    def _range_html(self, item: Item, node: Node, fid: str, aria: str) -> str:
-        low, high = item.min_value, item.max_value
-        step = item.slider_step or (Decimal(1) if item.type == "integer" else Decimal("0.1"))
-        try:
-            current = Decimal(node.value.replace(",", "."))
-        except InvalidOperation:
-            current = low
-        shown = _number_text(current)
-        return (
-            f'<div class="q-slider"><span class="q-slider__end" aria-hidden="true">'
-            f'{_number_text(low)}</span><input class="q-range" type="range" name="{fid}" '
-            f'id="{fid}" min="{_number_text(low)}" max="{_number_text(high)}" '
-            f'step="{_number_text(step)}" value="{shown}"{aria}>'
-            f'<span class="q-slider__end" aria-hidden="true">{_number_text(high)}</span></div>'
-            f'<output class="q-slider__value" for="{fid}" id="{fid}_output">{shown}</output>'
-        )
-
-    def _attachment_html(self, item: Item, node: Node, fid: str, aria: str) -> str:
+    @staticmethod
+    def _attachment_control(view: QuestionView, item: Item, node: Node) -> None:
         allowed = item.mime_types or list(DEFAULT_MIME_TYPES)
-        accept = ",".join(
+        view.accept = ",".join(
             [*allowed, *(_MIME_EXTENSIONS[m] for m in allowed if m in _MIME_EXTENSIONS)]
         )
         # The stored file, and a file accepted in this very post (stored by the view in the
@@ -1442,26 +1451,17 @@ class QuestionnaireForm:
         chosen = {
             str(a["valueAttachment"].get("url")) for a in node.answers if "valueAttachment" in a
         }
-        parts = []
         for index, (url, attachment) in enumerate(candidates.items()):
-            box = f"{fid}-keep" if index == 0 else f"{fid}-keep{index}"
-            title = str(attachment.get("title") or self._text.attached)
             size = attachment.get("size")
-            text = self._text.keep % {"name": title}
-            if isinstance(size, int):
-                text += f" ({filesizeformat(size)})"
-            checked = " checked" if url in chosen else ""
-            parts.append(
-                f'<div class="field-checkbox"><input class="ds-input" type="checkbox" '
-                f'name="{fid}-keep" id="{box}" value="{escape(url)}"{checked}>'
-                f'<label class="ds-label" data-weight="regular" for="{box}">'
-                f"{escape(text)}</label></div>"
+            view.kept.append(
+                KeptFile(
+                    id=f"{view.id}-keep" if index == 0 else f"{view.id}-keep{index}",
+                    url=url,
+                    title=str(attachment.get("title") or ""),
+                    size=size if isinstance(size, int) else None,
+                    checked=url in chosen,
+                )
             )
-        parts.append(
-            f'<input class="ds-input" type="file" name="{fid}" id="{fid}" '
-            f'accept="{escape(accept)}"{aria}>'
-        )
-        return "".join(parts)
 
     def _fill_from_stored(self, node: Node) -> None:
         """Show the stored answers (or initial values) in an unbound field."""
@@ -1506,30 +1506,42 @@ class QuestionnaireForm:
             node.value = display_answer(item, answers[0])
 
 
-class _Texts:
-    """Translated fixed texts, looked up once per render instead of once per field."""
+def _slider(item: Item, node: Node) -> SliderView:
+    labels = [option.label for option in item.options]
+    try:
+        index = int(node.value)
+    except ValueError:
+        index = (len(labels) - 1) // 2
+    index = max(0, min(index, len(labels) - 1))
+    low = labels[0]
+    high = labels[-1]
+    for code in item.codes:
+        if code.get("system") == _SLIDER_LABELS and code.get("display"):
+            if code.get("code") == "LabelLeft":
+                low = str(code["display"])
+            elif code.get("code") == "LabelRight":
+                high = str(code["display"])
+    return SliderView(
+        low=low,
+        high=high,
+        max=len(labels) - 1,
+        index=index,
+        current=labels[index],
+        labels=json.dumps(labels, ensure_ascii=False),
+    )
 
-    def __init__(self) -> None:
-        self.required = _("Required")
-        self.correct = _("Please correct the following")
-        self.add_another = _("Add another “%(label)s”")
-        self.remove = _("Remove")
-        self.remove_named = _("Remove %(label)s")
-        self.help = _("Help")
-        self.yes = _("Yes")
-        self.no = _("No")
-        self.other = _("Other answer")
-        self.choose = _("Choose …")
-        self.unit = _("Unit")
-        self.calculated = _("Calculated automatically")
-        self.keep = _("Keep the file “%(name)s”")
-        self.attached = _("Attached file")
 
-
-def _error_html(fid: str, message: str) -> str:
-    return (
-        f'<div class="ds-validation-message" data-field="validation" id="{fid}_error">'
-        f"<p>{escape(message)}</p></div>"
+def _range(item: Item, node: Node) -> RangeView:
+    step = item.slider_step or (Decimal(1) if item.type == "integer" else Decimal("0.1"))
+    try:
+        current = Decimal(node.value.replace(",", "."))
+    except InvalidOperation:
+        current = item.min_value
+    return RangeView(
+        low=_number_text(item.min_value),
+        high=_number_text(item.max_value),
+        step=_number_text(step),
+        value=_number_text(current),
     )
 
 
