@@ -19,7 +19,7 @@ import tempfile  # noqa: E402
 
 # Uploaded files go to a throw-away folder, never into the checkout.
 _TEST_FILES = tempfile.mkdtemp(prefix="medvirk-test-files-")
-MEDIA_ROOT = _TEST_FILES + "/media"
+MEDIA_ROOT = Path(_TEST_FILES) / "media"  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "private": {

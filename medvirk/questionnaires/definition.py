@@ -199,9 +199,11 @@ class Definition:
 
     @property
     def paged(self) -> bool:
-        return bool(self.items) and all(
-            item.is_page or item.type == "display" for item in self.items
-        ) and any(item.is_page for item in self.items)
+        return (
+            bool(self.items)
+            and all(item.is_page or item.type == "display" for item in self.items)
+            and any(item.is_page for item in self.items)
+        )
 
     @property
     def pages(self) -> list[list[Item]]:

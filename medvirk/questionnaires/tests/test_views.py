@@ -941,7 +941,13 @@ def test_a_submit_that_fails_fhir_validation_keeps_a_draft_and_says_so(
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [("nb-NO", "norsk (bokmål)"), ("sv", "svenska"), ("en", "English"), ("en-GB", "British English"), ("xx-YY", "xx-YY")],
+    [
+        ("nb-NO", "norsk (bokmål)"),
+        ("sv", "svenska"),
+        ("en", "English"),
+        ("en-GB", "British English"),
+        ("xx-YY", "xx-YY"),
+    ],
 )
 def test_a_form_language_is_shown_by_its_own_name(code, name):
     assert Questionnaire(language=code).language_name == name
