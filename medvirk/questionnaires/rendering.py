@@ -429,6 +429,7 @@ class SliderView(_View):
     index: int
     current: str
     labels: str  # JSON list of the option labels, for questionnaires.js
+    answered: bool = True
 
 
 @dataclass
@@ -439,6 +440,7 @@ class RangeView(_View):
     high: str
     step: str
     value: str
+    answered: bool = True
 
 
 @dataclass
@@ -1508,10 +1510,11 @@ class QuestionnaireForm:
 
 def _slider(item: Item, node: Node) -> SliderView:
     labels = [option.label for option in item.options]
+    answered = True
     try:
         index = int(node.value)
     except ValueError:
-        index = (len(labels) - 1) // 2
+        index, answered = (len(labels) - 1) // 2, False
     index = max(0, min(index, len(labels) - 1))
     low = labels[0]
     high = labels[-1]
@@ -1528,20 +1531,23 @@ def _slider(item: Item, node: Node) -> SliderView:
         index=index,
         current=labels[index],
         labels=json.dumps(labels, ensure_ascii=False),
+        answered=answered,
     )
 
 
 def _range(item: Item, node: Node) -> RangeView:
     step = item.slider_step or (Decimal(1) if item.type == "integer" else Decimal("0.1"))
+    answered = True
     try:
         current = Decimal(node.value.replace(",", "."))
     except InvalidOperation:
-        current = item.min_value
+        current, answered = item.min_value, False
     return RangeView(
         low=_number_text(item.min_value),
         high=_number_text(item.max_value),
         step=_number_text(step),
         value=_number_text(current),
+        answered=answered,
     )
 
 

@@ -262,3 +262,30 @@ def test_coordinator_pages_of_responses_pass_axe(logged_in_context, demo) -> Non
     member.goto(_url("my_response", questionnaire_id, response.pk))
     expect(member.locator("main")).to_contain_text("Ja")
     check_axe(member)
+
+
+def test_an_untouched_slider_is_not_an_answer(logged_in_context, demo) -> None:
+    """With JavaScript, a 0–10 slider nobody touched sends nothing, so "required" catches
+    it instead of storing the starting point; an arrow key answers it."""
+    person = demo_user(demo, SLUG, "user")
+    version = QuestionnaireVersion.objects.get(
+        questionnaire__organization__slug=SLUG,
+        questionnaire__key="medvirk-session-en",
+        status="active",
+    )
+    page = logged_in_context(person, locale="en-GB").new_page()
+    page.goto(_url("answer", version.questionnaire_id))
+    sliders = page.locator("main input[type='range']")
+    first = sliders.first
+    expect(page.locator(f"[id='{first.get_attribute('id')}_output']")).to_contain_text(
+        "Not answered yet"
+    )
+    check_axe(page)
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"[id='{first.get_attribute('id')}_output']")).to_have_text("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary.locator("a")).to_have_count(sliders.count() - 1)
+    assert not Response.objects.filter(respondent=person, status=ResponseStatus.COMPLETED)
