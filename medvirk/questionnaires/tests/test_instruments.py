@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import translation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 
 from medvirk.questionnaires.choices import Origin, VersionStatus
@@ -29,6 +30,13 @@ from medvirk.questionnaires.tests.factories import FIXTURES
 
 KEYS = [instrument.key for instrument in SHIPPED]
 LOINC = "http://loinc.org"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the UI defaults to bokmål)."""
+    with translation.override("en"):
+        yield
 
 
 def test_every_instrument_has_its_files_and_a_licence():

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from medvirk.questionnaires import services
@@ -58,6 +58,13 @@ MIXED: dict[str, Any] = {
         },
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the UI defaults to bokmål)."""
+    with translation.override("en"):
+        yield
 
 
 def version_of(world: Any, resource: dict[str, Any]) -> QuestionnaireVersion:
