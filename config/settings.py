@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "medvirk.notifications",
     "medvirk.learning",
     "medvirk.questionnaires",
+    "medvirk.councils",
+    "medvirk.consultations",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,6 +13,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/access-log/", include("medvirk.accesslog.urls")),
     path("o/<slug:org_slug>/learning/", include("medvirk.learning.urls")),
     path("o/<slug:org_slug>/questionnaires/", include("medvirk.questionnaires.urls")),
+    path("o/<slug:org_slug>/councils/", include("medvirk.councils.urls")),
+    path("o/<slug:org_slug>/consultations/", include("medvirk.consultations.urls")),
+    path("p/<slug:org_slug>/consultations/", include("medvirk.consultations.public_urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -25,6 +25,10 @@ class Action(StrEnum):
     VIEW_QUESTIONNAIRES = "view_questionnaires"
     MANAGE_QUESTIONNAIRES = "manage_questionnaires"
     VIEW_RESPONSES = "view_responses"
+    VIEW_COUNCILS = "view_councils"
+    MANAGE_COUNCILS = "manage_councils"
+    VIEW_CONSULTATIONS = "view_consultations"
+    MANAGE_CONSULTATIONS = "manage_consultations"
 
 
 ALL_ROLES = frozenset(Role)
@@ -52,6 +56,13 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.VIEW_QUESTIONNAIRES: STAFF_SIDE,
     Action.MANAGE_QUESTIONNAIRES: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Action.VIEW_RESPONSES: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # System level: everyone sees the councils and consultations they may see
+    # (each council's visibility and membership decide the rest); coordinators
+    # and admins run them.
+    Action.VIEW_COUNCILS: ALL_ROLES,
+    Action.MANAGE_COUNCILS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_CONSULTATIONS: ALL_ROLES,
+    Action.MANAGE_CONSULTATIONS: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 
