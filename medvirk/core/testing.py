@@ -43,4 +43,7 @@ def iter_url_routes() -> Iterator[tuple[str, str]]:
 
 def organization_routes() -> dict[str, str]:
     """Every named URL under ``/o/<org_slug>/``."""
-    return {name: route for name, route in iter_url_routes() if "<slug:org_slug>" in route}
+    # Public pages (/p/<org_slug>/...) name an organisation too but are open to anyone.
+    return {
+        name: route for name, route in iter_url_routes() if route.startswith("o/<slug:org_slug>/")
+    }

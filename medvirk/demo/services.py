@@ -8,6 +8,8 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from medvirk.accounts.models import User
+from medvirk.demo.consultations import demo_consultations
+from medvirk.demo.councils import demo_councils
 from medvirk.demo.data import DEMO_PASSWORD, ORGANIZATIONS, demo_email
 from medvirk.organizations.models import Membership, Organization, Unit
 from medvirk.questionnaires.instruments import install_instruments
@@ -50,6 +52,8 @@ def demo_load() -> list[DemoLogin]:
         if spec.members:
             org.member_organizations.set([organizations[slug] for slug in spec.members])
         install_instruments(org)
+    demo_councils(organizations)
+    demo_consultations(organizations)
     return demo_logins()
 
 
