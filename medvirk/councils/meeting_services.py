@@ -158,6 +158,7 @@ def meeting_create(
 def meeting_update(*, meeting: Meeting, **values: Any) -> Meeting:
     """Change a meeting; a change people's calendars show raises the iCalendar SEQUENCE."""
     changed = False
+    before = {name: getattr(meeting, name) for name in NOTIFIED_FIELDS}
     for name, value in values.items():
         if name not in MEETING_TIME_FIELDS:
             raise TypeError(f"meeting_update does not change {name!r}")
@@ -169,7 +170,44 @@ def meeting_update(*, meeting: Meeting, **values: Any) -> Meeting:
     _check_meeting(meeting)
     meeting.sequence += 1
     meeting.save()
+    if any(name in NOTIFIED_FIELDS for name in values) and _calendar_changed(meeting, before):
+        transaction.on_commit(lambda: _notify_change(meeting))
     return meeting
+
+
+# A change to these is news to everyone already invited.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "place", "video_url", "status")
+
+
+def _calendar_changed(meeting: Meeting, before: dict[str, Any]) -> bool:
+    return any(getattr(meeting, name) != before[name] for name in NOTIFIED_FIELDS)
+
+
+def _notify_change(meeting: Meeting) -> None:
+    """Tell everyone invited that the time, place or status changed, with the new details."""
+    council = meeting.council
+    invitations = (
+        Invitation.objects.filter(meeting=meeting, sent_at__isnull=False)
+        .exclude(rsvp=Rsvp.NO)
+        .select_related("user")
+    )
+    with timezone.override(meeting_zone()):
+        for invitation in invitations:
+            slug = link_slug(invitation.user, council)
+            notify(
+                recipient=invitation.user,
+                message="meeting_changed",
+                context={
+                    "meeting": meeting,
+                    "council": council,
+                    "cancelled": meeting.status == MeetingStatus.CANCELLED,
+                    "ics_url": absolute_url(
+                        reverse("councils:meeting_ics", args=[slug, meeting.pk])
+                    ),
+                },
+                url=reverse("councils:meeting_detail", args=[slug, meeting.pk]),
+                organization=council.organization,
+            )
 
 
 @transaction.atomic
@@ -349,6 +387,10 @@ def invitations_send(*, meeting: Meeting) -> InvitationsSent:
     Sending again after members were added invites (and notifies) only the
     new ones, so nobody gets the same invitation twice.
     """
+    if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            _("Invitations can only be sent for a planned meeting that has not started yet.")
+        )
     members = list(current_members(meeting.council))
     invited = set(Invitation.objects.filter(meeting=meeting).values_list("user_id", flat=True))
     now = timezone.now()

@@ -302,7 +302,14 @@ def meeting_invitations(request: HttpRequest, org_slug: str, meeting_id: int) ->
     access = access_meeting(request.user, org_slug, meeting_id, manage=True)
     meeting = access.meeting
     if request.method == "POST":
-        sent = services.invitations_send(meeting=meeting)
+        try:
+            sent = services.invitations_send(meeting=meeting)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(
+                "councils:meeting_invitations", org_slug=org_slug, meeting_id=meeting.pk
+            )
         if sent.created:
             messages.success(
                 request,

@@ -728,3 +728,44 @@ def test_the_demo_council_has_everything_to_show_and_loads_idempotently(db):
     answers = set(coming.invitations.values_list("rsvp", flat=True))
     assert {Rsvp.YES, Rsvp.NO, Rsvp.MAYBE, Rsvp.PENDING} <= answers
     assert coming.invitations.exclude(access_needs="").exists()
+
+
+def test_invitations_are_only_for_planned_meetings_ahead(world, client_for, setup):
+    c, _m, _item = setup
+    past = meeting(
+        c,
+        starts_at=timezone.now() - timedelta(hours=3),
+        ends_at=timezone.now() - timedelta(hours=1),
+    )
+    cancelled = meeting(c, status=MeetingStatus.CANCELLED)
+    for refused in (past, cancelled):
+        with pytest.raises(ValidationError):
+            services.invitations_send(meeting=refused)
+    client = _client(client_for, world.a["coordinator"])
+    response = client.post(url("meeting_invitations", world.a.org, cancelled.pk), follow=True)
+    assert "only be sent for a planned meeting" in response.content.decode()
+    assert not Invitation.objects.filter(meeting__in=[past, cancelled]).exists()
+
+
+def test_a_changed_time_or_a_cancellation_tells_everyone_invited_but_those_not_coming(
+    world, setup, django_capture_on_commit_callbacks
+):
+    _c, m, _item = setup
+    services.invitations_send(meeting=m)
+    Invitation.objects.filter(meeting=m, user=world.a["next_of_kin"]).update(rsvp=Rsvp.NO)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=m, title="Nytt navn")  # not news to a calendar
+    assert not Notification.objects.filter(message="meeting_changed").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(
+            meeting=m,
+            starts_at=m.starts_at + timedelta(hours=1),
+            ends_at=m.ends_at + timedelta(hours=1),
+        )
+    changed = Notification.objects.filter(message="meeting_changed")
+    assert {n.recipient for n in changed} == {world.a["representative"]}
+    with translation.override("en"):
+        assert "19:00" in changed.get().body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_update(meeting=m, status=MeetingStatus.CANCELLED)
+    assert Notification.objects.filter(message="meeting_changed").count() == 2
