@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from medvirk.accounts.models import User
 
@@ -19,3 +20,10 @@ def english_client_for(client_for: Callable[[User], Client]) -> Callable[[User],
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Messages made outside a request (forms, services) are checked in English."""
+    with translation.override("en"):
+        yield
