@@ -83,3 +83,5 @@ clean:
 bench: install
 	$(UV) run --frozen python bench/bench_lists.py
 	$(UV) run --frozen python bench/bench_questionnaires.py
+	$(UV) run --frozen python bench/bench_survey_results.py
+	$(UV) run --frozen python bench/bench_survey_load.py

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "medvirk.questionnaires",
     "medvirk.councils",
     "medvirk.consultations",
+    "medvirk.surveys",
+    "medvirk.proposals",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",

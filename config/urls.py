@@ -16,6 +16,10 @@ urlpatterns = [
     path("o/<slug:org_slug>/councils/", include("medvirk.councils.urls")),
     path("o/<slug:org_slug>/consultations/", include("medvirk.consultations.urls")),
     path("p/<slug:org_slug>/consultations/", include("medvirk.consultations.public_urls")),
+    path("o/<slug:org_slug>/surveys/", include("medvirk.surveys.urls")),
+    path("s/", include("medvirk.surveys.public_urls")),
+    path("o/<slug:org_slug>/proposals/", include("medvirk.proposals.urls")),
+    path("p/<slug:org_slug>/", include("medvirk.proposals.public_urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -11,6 +11,8 @@ from medvirk.accounts.models import User
 from medvirk.demo.consultations import demo_consultations
 from medvirk.demo.councils import demo_councils
 from medvirk.demo.data import DEMO_PASSWORD, ORGANIZATIONS, demo_email
+from medvirk.demo.proposals import demo_proposals
+from medvirk.demo.surveys import demo_surveys
 from medvirk.organizations.models import Membership, Organization, Unit
 from medvirk.questionnaires.instruments import install_instruments
 
@@ -54,6 +56,8 @@ def demo_load() -> list[DemoLogin]:
         install_instruments(org)
     demo_councils(organizations)
     demo_consultations(organizations)
+    demo_surveys(organizations)
+    demo_proposals(organizations)
     return demo_logins()
 
 

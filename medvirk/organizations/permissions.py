@@ -29,6 +29,10 @@ class Action(StrEnum):
     MANAGE_COUNCILS = "manage_councils"
     VIEW_CONSULTATIONS = "view_consultations"
     MANAGE_CONSULTATIONS = "manage_consultations"
+    MANAGE_SURVEYS = "manage_surveys"
+    VIEW_SURVEY_RESULTS = "view_survey_results"
+    SUBMIT_PROPOSALS = "submit_proposals"
+    MANAGE_PROPOSALS = "manage_proposals"
 
 
 ALL_ROLES = frozenset(Role)
@@ -63,6 +67,13 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.MANAGE_COUNCILS: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Action.VIEW_CONSULTATIONS: ALL_ROLES,
     Action.MANAGE_CONSULTATIONS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # Service level: coordinators run surveys and triage proposals; leaders and
+    # staff read survey results (aggregates, small groups suppressed); every
+    # member may propose (anyone may, anonymously, on the public page).
+    Action.MANAGE_SURVEYS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_SURVEY_RESULTS: STAFF_SIDE | {Role.REPRESENTATIVE},
+    Action.SUBMIT_PROPOSALS: ALL_ROLES,
+    Action.MANAGE_PROPOSALS: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 

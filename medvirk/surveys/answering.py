@@ -1,0 +1,313 @@
+"""Answering a survey: finding it by its link, one-time codes, abuse limits and the submit.
+
+The respondent's side stores nothing until the answers are submitted: the
+pages in between keep their state in the visitor's session (see
+``answer_views``). ``submit_survey_answer`` then writes, in one transaction,
+the questionnaires ``Response`` (anonymous surveys: no person, no IP
+address, the day only), the ``SurveyResponse`` naming the unit, the used
+one-time code and the invitee's "answered" mark, so that a failure anywhere
+leaves no half-stored answer.
+
+The rate limit counts submits per client in the cache under a keyed hash
+(HMAC with ``SECRET_KEY``) of the client's address: the address itself is
+never stored, neither with the answer nor anywhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import uuid
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from medvirk.organizations.models import Unit
+from medvirk.questionnaires import services as questionnaire_services
+from medvirk.questionnaires.models import Response
+from medvirk.surveys.models import AccessCode, Invitee, Survey, SurveyResponse
+
+if TYPE_CHECKING:
+    import datetime
+
+    from medvirk.accounts.models import User
+
+# Defaults of the abuse limit; ``settings.SURVEY_RATE_LIMIT = None`` switches it off
+# (the load benchmark does, since all its requests come from one address).
+DEFAULT_RATE_LIMIT = 10
+DEFAULT_RATE_WINDOW_SECONDS = 3600
+# Wrong one-time codes a client may type per window before it must wait: codes are
+# short, so guessing them must stay slow.
+CODE_ATTEMPT_LIMIT = 20
+
+_SPACES = re.compile(r"\s+")
+
+
+class Availability(StrEnum):
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class AnswerRefused(Exception):
+    """The answer cannot be stored; nothing was."""
+
+
+class CodeRejected(AnswerRefused):
+    """The one-time code is unknown or already used."""
+
+
+class UnitRejected(AnswerRefused):
+    """The unit is not one the survey asks about."""
+
+
+class AlreadySubmitted(AnswerRefused):
+    """These answers (this submission key) were stored already: a second press of Submit."""
+
+
+class AlreadyAnswered(AnswerRefused):
+    """The person has answered this identified survey before."""
+
+
+# --- Finding the survey ---------------------------------------------------------------------
+
+
+def published_survey(token: str, *, with_form: bool = True) -> Survey | None:
+    """The published survey behind a public link, with what the answer pages need.
+
+    ``with_form`` fetches the form's version and the units too; the thanks page
+    needs neither. The version's imported original is never needed here.
+    """
+    surveys = Survey.objects.filter(token=token, published_at__isnull=False)
+    if not with_form:
+        return surveys.select_related("organization").first()
+    return (
+        surveys.select_related("organization", "version", "version__questionnaire")
+        .defer("version__original")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("name", "pk")))
+        .first()
+    )
+
+
+def availability(survey: Survey, today: datetime.date | None = None) -> Availability:
+    """Whether the survey takes answers today (both dates included)."""
+    today = today or timezone.localdate()
+    if today < survey.opens_on:
+        return Availability.NOT_OPEN
+    if today > survey.closes_on:
+        return Availability.CLOSED
+    return Availability.OPEN
+
+
+def survey_units(survey: Survey) -> list[Unit]:
+    """The units the survey asks about, in name order (for the respondent's choice).
+
+    ``published_survey`` has fetched them already, in that order.
+    """
+    return sorted(survey.units.all(), key=lambda unit: (unit.name, unit.pk))
+
+
+def has_answered(survey: Survey, user: User) -> bool:
+    """Whether the person has already answered this (identified) survey."""
+    return SurveyResponse.objects.filter(survey=survey, response__respondent=user).exists()
+
+
+def submitted_with_key(survey: Survey, key: uuid.UUID | None) -> bool:
+    """Whether an answer to this survey was stored from the form carrying ``key``."""
+    if key is None:
+        return False
+    return SurveyResponse.objects.filter(survey=survey, response__submission_key=key).exists()
+
+
+# --- One-time codes ---------------------------------------------------------------------------
+
+
+def normalize_code(raw: str) -> str:
+    """A typed code as stored: without any spaces, in capitals (codes are case-insensitive)."""
+    return _SPACES.sub("", raw or "").upper()
+
+
+def usable_code(survey: Survey, raw: str) -> AccessCode | None:
+    """The survey's unused code matching what was typed, else None."""
+    code = normalize_code(raw)
+    if not code:
+        return None
+    return AccessCode.objects.filter(survey=survey, code__iexact=code, used_on__isnull=True).first()
+
+
+# --- Abuse limits -----------------------------------------------------------------------------
+
+
+def client_key(address: str) -> str:
+    """A keyed hash of the client's address: it names the client without revealing it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def rate_limit() -> int | None:
+    """Submits allowed per client, survey and window; None when the limit is off."""
+    return getattr(settings, "SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to the counter ``key`` (created for ``window`` seconds) and return it."""
+    cache.add(key, 0, window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def over_rate_limit(survey: Survey, address: str) -> bool:
+    """Count one submit of this client to this survey; True once it is over the limit."""
+    limit = rate_limit()
+    if limit is None:
+        return False
+    window = int(getattr(settings, "SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW_SECONDS))
+    return _count(f"surveys:submit:{survey.pk}:{client_key(address)}", window) > limit
+
+
+def over_code_attempts(survey: Survey, address: str) -> bool:
+    """Count one wrong code from this client; True once it has guessed too often."""
+    if rate_limit() is None:
+        return False
+    window = int(getattr(settings, "SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW_SECONDS))
+    key = f"surveys:code:{survey.pk}:{client_key(address)}"
+    return _count(key, window) > CODE_ATTEMPT_LIMIT
+
+
+def code_attempts_exhausted(survey: Survey, address: str) -> bool:
+    """Whether this client has already used up its wrong-code attempts (counts nothing)."""
+    if rate_limit() is None:
+        return False
+    found = cache.get(f"surveys:code:{survey.pk}:{client_key(address)}")
+    return found is not None and int(found) > CODE_ATTEMPT_LIMIT
+
+
+# --- Submitting -------------------------------------------------------------------------------
+
+
+def _lock_submission_key(key: uuid.UUID) -> None:
+    """Make concurrent submits of the same form wait for each other (PostgreSQL).
+
+    Two presses of Submit race: both may find no answer with the key and both
+    store one. A transaction-scoped advisory lock on the key serialises them,
+    so the second sees the first's answer. SQLite writes one at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(key.bytes[:8], "big", signed=True)]
+        )
+
+
+def _check_unit(survey: Survey, unit: Unit | None) -> None:
+    unit_ids = {found.pk for found in survey.units.all()}
+    if unit is None:
+        if unit_ids:
+            raise UnitRejected
+    elif unit.pk not in unit_ids:
+        raise UnitRejected
+
+
+def _take_code(survey: Survey, code: str) -> AccessCode:
+    """The unused code, locked for this transaction; ``CodeRejected`` if there is none."""
+    found = (
+        AccessCode.objects.select_for_update()
+        .filter(survey=survey, code__iexact=normalize_code(code), used_on__isnull=True)
+        .first()
+    )
+    if found is None:
+        raise CodeRejected
+    return found
+
+
+def submit_survey_answer(
+    survey: Survey,
+    *,
+    items: list[dict[str, Any]],
+    unit: Unit | None,
+    code: str = "",
+    respondent: User | None = None,
+    submission_key: uuid.UUID | None = None,
+    files: Sequence[questionnaire_services.PendingFileLike] = (),
+) -> SurveyResponse:
+    """Store one answer set to ``survey`` for ``unit``; all or nothing.
+
+    Anonymous surveys store no respondent (passing one is ignored) and only
+    the day; identified surveys name ``respondent``, who may answer once, and
+    mark their invitation answered. A survey that needs a one-time code
+    marks ``code`` used in the same transaction. ``submission_key`` is the
+    key the form carried: posting the same form again raises
+    ``AlreadySubmitted`` and stores nothing more. Raises ``CodeRejected``,
+    ``UnitRejected`` or ``AlreadyAnswered`` without storing anything.
+    """
+    if not survey.anonymous and respondent is None:
+        raise ValueError("An identified survey needs the respondent.")
+    key = submission_key or uuid.uuid4()
+    try:
+        with transaction.atomic():
+            return _store(
+                survey,
+                items=items,
+                unit=unit,
+                code=code,
+                respondent=respondent,
+                key=key,
+                files=files,
+            )
+    except IntegrityError as error:
+        # The unique submission key: a concurrent submit of the same form won.
+        if Response.objects.filter(submission_key=key).exists():
+            raise AlreadySubmitted from error
+        raise
+
+
+def _store(
+    survey: Survey,
+    *,
+    items: list[dict[str, Any]],
+    unit: Unit | None,
+    code: str,
+    respondent: User | None,
+    key: uuid.UUID,
+    files: Sequence[questionnaire_services.PendingFileLike],
+) -> SurveyResponse:
+    _lock_submission_key(key)
+    if Response.objects.filter(submission_key=key).exists():
+        raise AlreadySubmitted
+    _check_unit(survey, unit)
+    access_code = _take_code(survey, code) if survey.requires_code else None
+    person = None if survey.anonymous else respondent
+    if person is not None:
+        # Lock the invitation (when there is one) so two tabs cannot both answer.
+        Invitee.objects.select_for_update().filter(survey=survey, user=person).first()
+        if has_answered(survey, person):
+            raise AlreadyAnswered
+    response = questionnaire_services.start_response(
+        survey.version,
+        organization=survey.organization,
+        respondent=person,
+        anonymous=survey.anonymous,
+        submission_key=key,
+    )
+    response = questionnaire_services.submit(response, items, files=files)
+    today = timezone.localdate()
+    stored = SurveyResponse.objects.create(
+        survey=survey, unit=unit, response=response, submitted_on=today
+    )
+    if access_code is not None:
+        access_code.used_on = today
+        access_code.save(update_fields=["used_on", "updated_at"])
+    if person is not None:
+        Invitee.objects.filter(survey=survey, user=person).update(answered=True)
+    return stored
