@@ -148,3 +148,56 @@ class Invitee(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.survey} – {self.user}"
+
+
+class PendingAnswer(models.Model):
+    """An anonymous answer set accepted by the form and waiting for the task worker.
+
+    The respondent's request only checks the answers and stores them here, in
+    one row; ``answering.store_pending`` (run by the worker) turns each row
+    into the questionnaires ``Response`` and ``SurveyResponse`` and deletes
+    it in the same transaction. Like the stored answer it holds no person, no
+    address and the day only.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    submission_key = models.UUIDField(unique=True)
+    items = models.JSONField()
+    submitted_on = models.DateField()
+    failed = models.BooleanField(
+        default=False, help_text=_("The worker could not store it; kept for a person to look at.")
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("answer waiting to be stored")
+        verbose_name_plural = _("answers waiting to be stored")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} #{self.pk}"
+
+
+class RoundSums(models.Model):
+    """A round's result sums kept in the database, so a restart never starts from nothing.
+
+    Counts and sums only (per question, unit and value), never an answer's
+    text; ``results.round_groups`` reads and extends them. ``key`` names the
+    shape and the form version they were computed for.
+    """
+
+    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    responses = models.PositiveIntegerField()
+    last_response = models.BigIntegerField()
+    groups = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("round sums")
+        verbose_name_plural = _("round sums")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.responses}"
