@@ -19,7 +19,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -207,11 +207,13 @@ def submit(
     items: list[dict[str, Any]],
     *,
     files: Sequence[PendingFileLike] = (),
+    day: date | None = None,
 ) -> Response:
     """Complete the response: validate, score and store one ``Answer`` row per value.
 
     Idempotent: a response that is already completed (a second click, a
-    resent form) is returned as stored and nothing is written.
+    resent form) is returned as stored and nothing is written. ``day`` is the
+    day an anonymous response was given when it is stored later (a task).
     """
     with transaction.atomic():
         locked = _lock(response)
@@ -223,7 +225,10 @@ def submit(
         items = fill_calculated(definition, copy.deepcopy(list(items or [])), version.resource)
         _store_files(locked, items, files)
         now = timezone.now()
-        locked.submitted_at = day_start(now) if locked.anonymous else now
+        if not locked.anonymous:
+            locked.submitted_at = now
+        else:
+            locked.submitted_at = day_start(now) if day is None else day_start_of(day)
         locked.status = ResponseStatus.COMPLETED
         locked.resource = build_resource(locked, items, status=ResponseStatus.COMPLETED)
         validate_resource(locked.resource)
@@ -260,6 +265,11 @@ def day_start(moment: datetime) -> datetime:
     """00:00 of the moment's day in the project's time zone, as an aware datetime."""
     local = timezone.localtime(moment)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def day_start_of(day: date) -> datetime:
+    """00:00 of ``day`` in the project's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def validate_resource(resource: dict[str, Any]) -> None:

@@ -310,7 +310,7 @@ def _fill(
     form = step.form
     if request.method == "POST":
         if step.complete:
-            stored = _submit(request, survey, draft, unit, respondent, step)
+            stored = _submit(request, survey, definition, draft, unit, respondent, step)
             if isinstance(stored, HttpResponse):
                 return stored
             problem = stored
@@ -348,6 +348,7 @@ def _fill(
 def _submit(
     request: HttpRequest,
     survey: Survey,
+    definition: Definition,
     draft: Draft,
     unit: Unit | None,
     respondent: Any,
@@ -365,6 +366,15 @@ def _submit(
         return thanks  # a robot: it learns nothing, nothing is stored
     if survey.anonymous and answering.over_rate_limit(survey, _client_address(request)):
         return _limited(request, survey)
+    if answering.can_accept_for_later(survey, definition):
+        try:
+            answering.accept_answer(
+                survey, items=step.items, unit=unit, submission_key=key or uuid.uuid4()
+            )
+        except answering.UnitRejected as error:
+            raise Http404 from error
+        _forget_draft(request, survey)
+        return thanks
     try:
         answering.submit_survey_answer(
             survey,

@@ -8,6 +8,12 @@ address, the day only), the ``SurveyResponse`` naming the unit, the used
 one-time code and the invitee's "answered" mark, so that a failure anywhere
 leaves no half-stored answer.
 
+Anonymous answers to a survey without one-time codes or file questions take
+a shorter way (``accept_answer``): the checked answers are kept as one
+``PendingAnswer`` row and the task worker stores them (``store_pending``)
+seconds later, so a crowd answering from a QR code at once costs each of
+them one insert. Everything else is stored in the request.
+
 The rate limit counts submits per client in the cache under a keyed hash
 (HMAC with ``SECRET_KEY``) of the client's address: the address itself is
 never stored, neither with the answer nor anywhere else.
@@ -17,9 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -32,12 +40,15 @@ from django.utils import timezone
 from medvirk.organizations.models import Unit
 from medvirk.questionnaires import services as questionnaire_services
 from medvirk.questionnaires.models import Response
-from medvirk.surveys.models import AccessCode, Invitee, Survey, SurveyResponse
+from medvirk.surveys.models import AccessCode, Invitee, PendingAnswer, Survey, SurveyResponse
 
 if TYPE_CHECKING:
     import datetime
 
     from medvirk.accounts.models import User
+    from medvirk.questionnaires.definition import Definition
+
+logger = logging.getLogger(__name__)
 
 # Defaults of the abuse limit; ``settings.SURVEY_RATE_LIMIT = None`` switches it off
 # (the load benchmark does, since all its requests come from one address).
@@ -90,7 +101,9 @@ def published_survey(token: str, *, with_form: bool = True) -> Survey | None:
         return surveys.select_related("organization").first()
     return (
         surveys.select_related("organization", "version", "version__questionnaire")
-        .defer("version__original")
+        # The parsed form is kept per process (``definition_for``): its JSON is read only
+        # the first time.
+        .defer("version__original", "version__resource")
         .prefetch_related(Prefetch("units", queryset=Unit.objects.order_by("name", "pk")))
         .first()
     )
@@ -123,7 +136,10 @@ def submitted_with_key(survey: Survey, key: uuid.UUID | None) -> bool:
     """Whether an answer to this survey was stored from the form carrying ``key``."""
     if key is None:
         return False
-    return SurveyResponse.objects.filter(survey=survey, response__submission_key=key).exists()
+    return (
+        PendingAnswer.objects.filter(survey=survey, submission_key=key).exists()
+        or SurveyResponse.objects.filter(survey=survey, response__submission_key=key).exists()
+    )
 
 
 # --- One-time codes ---------------------------------------------------------------------------
@@ -240,6 +256,7 @@ def submit_survey_answer(
     respondent: User | None = None,
     submission_key: uuid.UUID | None = None,
     files: Sequence[questionnaire_services.PendingFileLike] = (),
+    day: datetime.date | None = None,
 ) -> SurveyResponse:
     """Store one answer set to ``survey`` for ``unit``; all or nothing.
 
@@ -250,6 +267,7 @@ def submit_survey_answer(
     key the form carried: posting the same form again raises
     ``AlreadySubmitted`` and stores nothing more. Raises ``CodeRejected``,
     ``UnitRejected`` or ``AlreadyAnswered`` without storing anything.
+    ``day`` is the day the answers were given, when they are stored later.
     """
     if not survey.anonymous and respondent is None:
         raise ValueError("An identified survey needs the respondent.")
@@ -264,6 +282,7 @@ def submit_survey_answer(
                 respondent=respondent,
                 key=key,
                 files=files,
+                day=day,
             )
     except IntegrityError as error:
         # The unique submission key: a concurrent submit of the same form won.
@@ -281,6 +300,7 @@ def _store(
     respondent: User | None,
     key: uuid.UUID,
     files: Sequence[questionnaire_services.PendingFileLike],
+    day: datetime.date | None,
 ) -> SurveyResponse:
     _lock_submission_key(key)
     if Response.objects.filter(submission_key=key).exists():
@@ -300,8 +320,8 @@ def _store(
         anonymous=survey.anonymous,
         submission_key=key,
     )
-    response = questionnaire_services.submit(response, items, files=files)
-    today = timezone.localdate()
+    response = questionnaire_services.submit(response, items, files=files, day=day)
+    today = day or timezone.localdate()
     stored = SurveyResponse.objects.create(
         survey=survey, unit=unit, response=response, submitted_on=today
     )
@@ -311,3 +331,115 @@ def _store(
     if person is not None:
         Invitee.objects.filter(survey=survey, user=person).update(answered=True)
     return stored
+
+
+# --- Answers accepted now and stored by the worker ------------------------------------------
+
+# The worker stores accepted answers this many seconds after the first of a burst, all
+# of them in one go; one task is queued per burst, not one per answer.
+STORE_DELAY_SECONDS = 5
+_STORE_SCHEDULED = "surveys:store-pending:scheduled"
+STORE_BATCH = 200
+
+
+def can_accept_for_later(survey: Survey, definition: Definition) -> bool:
+    """Whether the survey's answers may wait for the worker (see ``accept_answer``).
+
+    Only anonymous answers without a one-time code (which must be used up
+    in the request) and without files (which cannot wait in a row).
+    """
+    if not survey.anonymous or survey.requires_code:
+        return False
+    return not any(item.type == "attachment" for item in definition.walk())
+
+
+def accept_answer(
+    survey: Survey, *, items: list[dict[str, Any]], unit: Unit | None, submission_key: uuid.UUID
+) -> None:
+    """Keep checked anonymous answers for the worker, in one insert; no day finer than today.
+
+    The same form sent twice (the submission key) is kept once: the second
+    insert is ignored. Raises ``UnitRejected`` if the unit is not one the
+    survey asks about.
+    """
+    _check_unit(survey, unit)
+    PendingAnswer.objects.bulk_create(
+        [
+            PendingAnswer(
+                survey=survey,
+                unit=unit,
+                submission_key=submission_key,
+                items=items,
+                submitted_on=timezone.localdate(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    schedule_storing()
+
+
+def schedule_storing() -> None:
+    """Queue the worker's ``store_pending_answers`` once per burst of answers.
+
+    The first answer of a burst queues the task to run ``STORE_DELAY_SECONDS``
+    later and marks it in the cache for as long; answers in between find the
+    mark and queue nothing. An answer's row is committed before it looks for
+    the mark, and a mark found means the task has not started yet, so the
+    task always sees it. A backend that cannot defer (tests) runs it now.
+    """
+    from medvirk.surveys.tasks import store_pending_answers
+
+    if not store_pending_answers.get_backend().supports_defer:
+        store_pending_answers.enqueue()
+        return
+
+    def queue() -> None:
+        if cache.add(_STORE_SCHEDULED, 1, STORE_DELAY_SECONDS):
+            run_after = timezone.now() + timedelta(seconds=STORE_DELAY_SECONDS + 1)
+            store_pending_answers.using(run_after=run_after).enqueue()
+
+    transaction.on_commit(queue)  # at once outside a transaction
+
+
+def store_pending(batch: int = STORE_BATCH) -> int:
+    """Store every waiting answer as a response; return how many were stored.
+
+    Each answer is stored and its waiting row deleted in one transaction, so
+    an answer is never stored twice or lost. Rows another worker holds are
+    skipped (PostgreSQL). An answer that cannot be stored is marked failed
+    and logged, never dropped.
+    """
+    stored = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PendingAnswer.objects.select_for_update(skip_locked=True)
+                .filter(failed=False)
+                .select_related("survey", "survey__organization", "unit")
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                return stored
+            for pending in rows:
+                stored += _store_one(pending)
+
+
+def _store_one(pending: PendingAnswer) -> int:
+    try:
+        with transaction.atomic():
+            submit_survey_answer(
+                pending.survey,
+                items=pending.items,
+                unit=pending.unit,
+                submission_key=pending.submission_key,
+                day=pending.submitted_on,
+            )
+            pending.delete()
+        return 1
+    except AlreadySubmitted:
+        pending.delete()  # the same form was sent twice; the first copy is stored
+        return 0
+    except Exception:  # keep it for a person to look at; never lose an answer
+        logger.exception("A survey answer could not be stored (waiting answer %s)", pending.pk)
+        PendingAnswer.objects.filter(pk=pending.pk).update(failed=True)
+        return 0

@@ -19,7 +19,7 @@ from medvirk.organizations.models import Membership, Organization
 from medvirk.organizations.roles import Role
 from medvirk.questionnaires.choices import ResponseStatus, VersionStatus
 from medvirk.questionnaires.models import QuestionnaireVersion, Response
-from medvirk.surveys.models import Invitee, Survey
+from medvirk.surveys.models import Invitee, PendingAnswer, Survey
 
 
 class Stage(StrEnum):
@@ -74,7 +74,9 @@ def survey_rows(organization: Organization) -> QuerySet[Survey]:
 
 
 def response_count(survey: Survey) -> int:
-    return survey.responses.count()
+    """Answers given so far, including those the worker has not stored yet."""
+    waiting = PendingAnswer.objects.filter(survey=survey, failed=False).count()
+    return survey.responses.count() + waiting
 
 
 @dataclass(frozen=True)
