@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import filetype
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from medvirk.accounts.models import User
 from medvirk.consultations.choices import ResponseMode, Stage
 from medvirk.consultations.models import Consultation
+from medvirk.core.uploads import check_upload
 from medvirk.councils.access import visible_councils
 from medvirk.councils.models import Meeting, UserOrganization
 from medvirk.organizations.access import OrgContext
@@ -25,16 +25,14 @@ from medvirk.questionnaires.models import QuestionnaireVersion
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # The real type of a document (read from its first bytes), never the name or the browser's word.
-DOCUMENT_TYPES = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-    "application/vnd.oasis.opendocument.text": "ODT",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-}
+DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "image/png",
+    "image/jpeg",
+)
 TEXT_MAX_LENGTH = 20_000
-# Bytes filetype needs to recognise every allowed type (ODT/DOCX are zip archives).
-SNIFF_BYTES = 8192
 
 
 class DateInput(forms.DateInput):
@@ -203,17 +201,13 @@ class DocumentForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if (upload.size or 0) > DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(gettext("The file is larger than 20 MB."))
-        upload.seek(0)
-        head = upload.read(SNIFF_BYTES)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or kind.mime not in DOCUMENT_TYPES:
-            raise forms.ValidationError(
-                gettext("The file must be a PDF, DOCX, ODT, PNG or JPEG document.")
-            )
-        self.content_type = kind.mime
+        self.content_type = check_upload(
+            upload,
+            allowed=DOCUMENT_TYPES,
+            max_bytes=DOCUMENT_MAX_BYTES,
+            too_large=gettext("The file is larger than 20 MB."),
+            wrong_type=gettext("The file must be a PDF, DOCX, ODT, PNG or JPEG document."),
+        )
         return upload
 
 

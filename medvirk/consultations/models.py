@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medvirk.consultations.choices import ResponseMode, ResponsesVisibleTo, Stage
 from medvirk.core.models import OrganizationOwnedModel, TimeStampedModel
+from medvirk.core.storage import private_storage  # migrations name it in this module
 
 # A closed consultation without a published decision after this many days is overdue.
 OVERDUE_AFTER_DAYS = 30
@@ -126,12 +127,6 @@ class Consultation(OrganizationOwnedModel):
             return None
         published = timezone.localdate(self.decision_published_at)
         return (published - self.closes_on).days
-
-
-def private_storage() -> Any:
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def document_path(instance: Any, filename: str) -> str:

@@ -10,13 +10,8 @@ address, kept for an hour) and a field only robots fill keep spam out.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,11 +28,13 @@ from medvirk.consultations.views import (
     answers_shown,
     serve_document,
 )
+from medvirk.core import ratelimit
 from medvirk.organizations.models import Organization
 
 # At most this many public responses per client per window.
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 3600
+RATE_SCOPE = "consultations:public-response"
 
 
 def _organization(org_slug: str) -> Organization:
@@ -74,22 +71,14 @@ def public_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     )
 
 
-def _rate_key(request: HttpRequest) -> str:
-    """A cache key for the client that reveals nothing of its address."""
-    address = str(request.META.get("REMOTE_ADDR") or "")
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return f"consultations:public-response:{digest.hexdigest()[:32]}"
-
-
 def _over_limit(request: HttpRequest) -> bool:
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    """Count one public response from this client; True once it is over the limit."""
+    return ratelimit.hit(
+        RATE_SCOPE,
+        ratelimit.client_address(request),
+        limit=RATE_LIMIT,
+        window=RATE_WINDOW_SECONDS,
+    )
 
 
 def _can_answer(consultation: Consultation) -> bool:

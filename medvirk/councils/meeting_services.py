@@ -14,18 +14,17 @@ from datetime import datetime
 from functools import partial
 from typing import IO, Any
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from medvirk.accounts.models import User
+from medvirk.core.uploads import check_upload, type_names
 from medvirk.councils.choices import AgendaKind, MeetingStatus, MinutesAudience, Rsvp
 from medvirk.councils.meeting_access import current_members
 from medvirk.councils.meeting_calendar import meeting_zone
@@ -44,17 +43,15 @@ from medvirk.organizations.models import Membership
 # --- Rules ------------------------------------------------------------------------------
 
 MAX_DOCUMENT_SIZE = 20 * 1024 * 1024  # 20 MB
-# The real type (read from the file's first bytes) → what people call it.
-ALLOWED_DOCUMENT_TYPES: dict[str, str] = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
-    "application/vnd.oasis.opendocument.text": "ODT",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-}
-# filetype needs the zip's first entries to tell DOCX, XLSX and ODT apart.
-_SNIFF_BYTES = 8192
+# The real types (read from the file's first bytes), in the order the refusal names them.
+ALLOWED_DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "image/png",
+    "image/jpeg",
+)
 
 MEETING_TIME_FIELDS = ("starts_at", "ends_at", "place", "video_url", "status", "title")
 
@@ -86,7 +83,7 @@ def _check_meeting(meeting: Meeting) -> None:
 
 
 def allowed_types_label() -> str:
-    return ", ".join(ALLOWED_DOCUMENT_TYPES.values())
+    return type_names(ALLOWED_DOCUMENT_TYPES)
 
 
 def document_type(upload: UploadedFile | IO[bytes]) -> str:
@@ -95,27 +92,8 @@ def document_type(upload: UploadedFile | IO[bytes]) -> str:
     The browser's declared type and the file name are ignored: only the
     file's first bytes count, so a renamed program is refused.
     """
-    size = getattr(upload, "size", None)
-    if size is None or size > MAX_DOCUMENT_SIZE:
-        raise ValidationError(
-            _("The file is too large. Files can be at most %(max)s.")
-            % {"max": filesizeformat(MAX_DOCUMENT_SIZE)},
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    head = upload.read(_SNIFF_BYTES)
-    upload.seek(0)
-    guess = filetype.guess(head)
-    content_type = guess.mime if guess is not None else ""
-    if content_type not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError(
-            _("This type of file cannot be uploaded. Allowed: %(types)s.")
-            % {"types": allowed_types_label()},
-            code="type",
-        )
-    return content_type
+    # The limit is read here, not bound at import, so that tests can lower it.
+    return check_upload(upload, allowed=ALLOWED_DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_SIZE)
 
 
 def _clean_filename(name: str | None) -> str:

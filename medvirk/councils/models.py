@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.models import OrganizationOwnedModel, TimeStampedModel
+from medvirk.core.storage import private_storage  # migrations name it in this module
 from medvirk.councils.choices import (
     AgendaKind,
     CouncilKind,
@@ -161,12 +162,6 @@ class CouncilMember(TimeStampedModel):
         return self.term_end is not None and on <= self.term_end <= on + timedelta(
             days=TERM_ENDING_SOON_DAYS
         )
-
-
-def private_storage() -> Any:
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def document_path(instance: Any, filename: str) -> str:

@@ -9,17 +9,13 @@ proposals and published changes, newest first, with personal data masked.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from medvirk.core import ratelimit
 from medvirk.organizations.models import Organization, Unit
 from medvirk.proposals import selectors, services
 from medvirk.proposals.forms import PublicProposalForm
@@ -28,6 +24,7 @@ from medvirk.proposals.views import PAGE_SIZE, preselected_unit
 # At most this many public proposals per client per window.
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 3600
+RATE_SCOPE = "proposals:public-submit"
 
 
 def _organization(org_slug: str) -> Organization:
@@ -36,20 +33,17 @@ def _organization(org_slug: str) -> Organization:
 
 def rate_key(request: HttpRequest) -> str:
     """A cache key for the client that reveals nothing of its address."""
-    address = str(request.META.get("REMOTE_ADDR") or "")
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return f"proposals:public-submit:{digest.hexdigest()[:32]}"
+    return ratelimit.cache_key(RATE_SCOPE, ratelimit.client_address(request))
 
 
 def _over_limit(request: HttpRequest) -> bool:
-    key = rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    """Count one public proposal from this client; True once it is over the limit."""
+    return ratelimit.hit(
+        RATE_SCOPE,
+        ratelimit.client_address(request),
+        limit=RATE_LIMIT,
+        window=RATE_WINDOW_SECONDS,
+    )
 
 
 @login_not_required

@@ -20,6 +20,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.core.models import OrganizationOwnedModel, TimeStampedModel
+from medvirk.core.storage import private_storage  # migrations name it in this module
 from medvirk.questionnaires.choices import EntryMode, Origin, ResponseStatus, VersionStatus
 
 
@@ -222,12 +223,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id}: {self.value_code or self.value_number or self.value_text}"
-
-
-def private_storage() -> Any:
-    from django.core.files.storage import storages
-
-    return storages["private"]
 
 
 def attachment_path(instance: Any, filename: str) -> str:

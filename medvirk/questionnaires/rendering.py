@@ -39,14 +39,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, ClassVar
 
-import filetype
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.http import QueryDict
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -54,6 +52,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from medvirk.core.uploads import check_upload, type_names
 from medvirk.questionnaires.definition import Definition, Item, Option
 from medvirk.questionnaires.enablewhen import (
     Answers,
@@ -68,15 +67,6 @@ MAX_REPEATS = 50
 MAX_TEXT_LENGTH = 20_000
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_MIME_TYPES = ("application/pdf", "image/png", "image/jpeg")
-_MIME_LABELS = {
-    "application/pdf": "PDF",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-    "image/gif": "GIF",
-    "image/webp": "WebP",
-    "image/heic": "HEIC",
-    "text/plain": "TXT",
-}
 _MIME_EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -909,26 +899,13 @@ class QuestionnaireForm:
         if upload is None:
             kept = self._attachments.get(item.link_id, {}).get(node.keep)
             return [dict(kept)] if kept else []
-        limit = item.max_size or DEFAULT_MAX_FILE_SIZE
-        allowed = item.mime_types or list(DEFAULT_MIME_TYPES)
-        if upload.size is None or upload.size > limit:
-            raise ValidationError(
-                _("The file is too large. Files can be at most %(max)s.")
-                % {"max": filesizeformat(limit)}
-            )
-        upload.seek(0)
-        head = upload.read(8192)
-        upload.seek(0)
-        guess = filetype.guess(head)
-        content_type = guess.mime if guess is not None else ""
-        declared = (upload.content_type or "").split(";")[0].strip()
-        if not content_type and declared.startswith("text/") and _looks_like_text(head):
-            content_type = declared
-        if content_type not in allowed:
-            raise ValidationError(
-                _("This type of file cannot be attached. Allowed: %(types)s.")
-                % {"types": _mime_list(allowed)}
-            )
+        content_type = check_upload(
+            upload,
+            allowed=item.mime_types or DEFAULT_MIME_TYPES,
+            max_bytes=item.max_size or DEFAULT_MAX_FILE_SIZE,
+            wrong_type=_("This type of file cannot be attached. Allowed: %(types)s."),
+        )
+        size = int(upload.size or 0)  # known: check_upload refuses a file of unknown size
         digest = hashlib.sha1(usedforsecurity=False)
         for chunk in upload.chunks():
             digest.update(chunk)
@@ -940,13 +917,13 @@ class QuestionnaireForm:
             link_id=item.link_id,
             upload=upload,
             content_type=content_type,
-            size=int(upload.size),
+            size=size,
             sha1=digest.hexdigest(),
         )
         attachment = {
             "contentType": content_type,
             "title": title,
-            "size": int(upload.size),
+            "size": size,
             "url": f"urn:uuid:{key}",
             "hash": base64.b64encode(digest.digest()).decode("ascii"),
         }
@@ -1365,7 +1342,7 @@ class QuestionnaireForm:
         view.entry_format = item.entry_format
         if item.type == "attachment":
             view.hint = "attachment"
-            view.mime_types = _mime_list(item.mime_types or list(DEFAULT_MIME_TYPES))
+            view.mime_types = type_names(item.mime_types or DEFAULT_MIME_TYPES)
             view.max_size = item.max_size or DEFAULT_MAX_FILE_SIZE
         elif item.entry_format:
             view.hint = "format"
@@ -1563,18 +1540,6 @@ def _norwegian_date(text: str) -> date:
     """17.05.2024 — what people type when a browser shows a plain text box."""
     day, month, year = text.replace("/", ".").replace("-", ".").split(".")
     return date(int(year), int(month), int(day))
-
-
-def _looks_like_text(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in head
-
-
-def _mime_list(types: list[str]) -> str:
-    return ", ".join(_MIME_LABELS.get(t, t) for t in types)
 
 
 def _mutable(data: Any) -> QueryDict:
