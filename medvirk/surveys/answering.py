@@ -21,8 +21,6 @@ never stored, neither with the answer nor anywhere else.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
 import uuid
@@ -37,6 +35,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from medvirk.core import ratelimit
 from medvirk.organizations.models import Unit
 from medvirk.questionnaires import services as questionnaire_services
 from medvirk.questionnaires.models import Response
@@ -163,8 +162,7 @@ def usable_code(survey: Survey, raw: str) -> AccessCode | None:
 
 def client_key(address: str) -> str:
     """A keyed hash of the client's address: it names the client without revealing it."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    return ratelimit.client_key(address)
 
 
 def rate_limit() -> int | None:
@@ -172,40 +170,31 @@ def rate_limit() -> int | None:
     return getattr(settings, "SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
 
 
-def _count(key: str, window: int) -> int:
-    """Add one to the counter ``key`` (created for ``window`` seconds) and return it."""
-    cache.add(key, 0, window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+def _window() -> int:
+    return int(getattr(settings, "SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW_SECONDS))
 
 
 def over_rate_limit(survey: Survey, address: str) -> bool:
     """Count one submit of this client to this survey; True once it is over the limit."""
-    limit = rate_limit()
-    if limit is None:
-        return False
-    window = int(getattr(settings, "SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW_SECONDS))
-    return _count(f"surveys:submit:{survey.pk}:{client_key(address)}", window) > limit
+    return ratelimit.hit(
+        f"surveys:submit:{survey.pk}", address, limit=rate_limit(), window=_window()
+    )
 
 
 def over_code_attempts(survey: Survey, address: str) -> bool:
     """Count one wrong code from this client; True once it has guessed too often."""
     if rate_limit() is None:
         return False
-    window = int(getattr(settings, "SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW_SECONDS))
-    key = f"surveys:code:{survey.pk}:{client_key(address)}"
-    return _count(key, window) > CODE_ATTEMPT_LIMIT
+    return ratelimit.hit(
+        f"surveys:code:{survey.pk}", address, limit=CODE_ATTEMPT_LIMIT, window=_window()
+    )
 
 
 def code_attempts_exhausted(survey: Survey, address: str) -> bool:
     """Whether this client has already used up its wrong-code attempts (counts nothing)."""
     if rate_limit() is None:
         return False
-    found = cache.get(f"surveys:code:{survey.pk}:{client_key(address)}")
-    return found is not None and int(found) > CODE_ATTEMPT_LIMIT
+    return ratelimit.exhausted(f"surveys:code:{survey.pk}", address, limit=CODE_ATTEMPT_LIMIT)
 
 
 # --- Submitting -------------------------------------------------------------------------------
