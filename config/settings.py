@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "medvirk.consultations",
     "medvirk.surveys",
     "medvirk.proposals",
+    "medvirk.representatives",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",

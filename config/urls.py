@@ -20,6 +20,7 @@ urlpatterns = [
     path("s/", include("medvirk.surveys.public_urls")),
     path("o/<slug:org_slug>/proposals/", include("medvirk.proposals.urls")),
     path("p/<slug:org_slug>/", include("medvirk.proposals.public_urls")),
+    path("o/<slug:org_slug>/representatives/", include("medvirk.representatives.urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

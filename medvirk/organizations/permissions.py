@@ -33,6 +33,10 @@ class Action(StrEnum):
     VIEW_SURVEY_RESULTS = "view_survey_results"
     SUBMIT_PROPOSALS = "submit_proposals"
     MANAGE_PROPOSALS = "manage_proposals"
+    ACT_AS_REPRESENTATIVE = "act_as_representative"
+    MANAGE_REPRESENTATIVES = "manage_representatives"
+    VIEW_REPRESENTATIVE_LOAD = "view_representative_load"
+    MANAGE_HONORARIUM = "manage_honorarium"
 
 
 ALL_ROLES = frozenset(Role)
@@ -74,6 +78,14 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.VIEW_SURVEY_RESULTS: STAFF_SIDE | {Role.REPRESENTATIVE},
     Action.SUBMIT_PROPOSALS: ALL_ROLES,
     Action.MANAGE_PROPOSALS: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # Representatives and experience consultants keep their own registry profile,
+    # answer invitations and (representatives) claim honorarium; coordinators search
+    # the registry, recruit, approve claims and export them for payroll; leaders
+    # follow the load and the gaps.
+    Action.ACT_AS_REPRESENTATIVE: frozenset({Role.REPRESENTATIVE, Role.EXPERIENCE_CONSULTANT}),
+    Action.MANAGE_REPRESENTATIVES: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    Action.VIEW_REPRESENTATIVE_LOAD: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
+    Action.MANAGE_HONORARIUM: frozenset({Role.COORDINATOR, Role.ADMIN}),
 }
 
 
