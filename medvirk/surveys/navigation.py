@@ -9,7 +9,10 @@ from medvirk.organizations.permissions import Action
 
 
 def nav_items(context: OrgContext) -> list[NavItem]:
-    """Coordinators reach the survey list; results readers get theirs from the results pages."""
-    if not context.can(Action.MANAGE_SURVEYS):
-        return []
-    return [NavItem(_("Surveys"), reverse("surveys:list", args=[context.organization.slug]))]
+    """Coordinators reach the survey list; other results readers the list of results."""
+    slug = context.organization.slug
+    if context.can(Action.MANAGE_SURVEYS):
+        return [NavItem(_("Surveys"), reverse("surveys:list", args=[slug]))]
+    if context.can(Action.VIEW_SURVEY_RESULTS):
+        return [NavItem(_("Survey results"), reverse("surveys:results_list", args=[slug]))]
+    return []

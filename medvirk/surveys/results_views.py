@@ -1,17 +1,23 @@
-"""Survey results pages: the results, masked free text, downloads and the PDF summary.
+"""Survey results pages: the list, the results, masked free text, downloads and the PDF summary.
 
 Everyone with VIEW_SURVEY_RESULTS reads aggregates with small groups hidden
 (``medvirk.surveys.results``); the raw FHIR export is for coordinators
 (MANAGE_SURVEYS) and is logged. Surveys load through ``access_survey``, so a
-survey of another organisation, or a role without the action, is 404.
+survey of another organisation, or a role without the action, is 404; the
+list checks the same action through ``org_context``. Readers are not limited
+to their own unit: every page here shows the whole organisation's surveys.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,24 +26,30 @@ from django.utils.translation import gettext as _
 
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
-from medvirk.core.privacy import mask_personal_data
-from medvirk.organizations.access import OrgContext
+from medvirk.core.privacy import mask_personal_data, minimum_group_size
+from medvirk.organizations.access import OrgContext, org_context
+from medvirk.organizations.models import Organization, Unit
 from medvirk.organizations.permissions import Action
 from medvirk.surveys import charts
 from medvirk.surveys import results_export as exporting
 from medvirk.surveys.access import access_survey
-from medvirk.surveys.models import Survey
+from medvirk.surveys.models import Survey, SurveyResponse
 from medvirk.surveys.results import (
     Cell,
     Question,
     SurveyResults,
     free_text_answers,
     results_frame,
+    round_label,
     survey_results,
 )
+from medvirk.surveys.selectors import STAGE_LABELS, Stage, survey_stage
 
 FHIR_JSON = "application/fhir+json"
 FREE_TEXT_PER_PAGE = 25
+RESULTS_PER_PAGE = 25
+# The statuses the results list filters by: a survey with results has opened.
+LIST_STATUSES = (Stage.OPEN, Stage.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -306,3 +318,106 @@ def results_pdf(request: HttpRequest, org_slug: str, survey_id: int) -> HttpResp
         f'inline; filename="survey-{survey.pk}-summary-{timezone.localdate():%Y-%m-%d}.pdf"'
     )
     return response
+
+
+# --- The list of surveys with results ---------------------------------------------------------
+
+
+def results_surveys(organization: Organization, today: date) -> QuerySet[Survey]:
+    """The organisation's surveys whose results can be read: published and opened.
+
+    A survey not yet published, or published but not yet open, has no answers to show.
+    """
+    return Survey.objects.filter(
+        organization=organization, published_at__isnull=False, opens_on__lte=today
+    )
+
+
+def results_rows(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    """``surveys`` newest first, each with ``response_count``, in one query; units prefetched.
+
+    The count is a correlated subquery on the responses' (survey, unit) index rather
+    than a join grouped over every response of the organisation: the database counts
+    the responses of the surveys on the page only, and the paginator's COUNT leaves
+    it out.
+    """
+    counts = (
+        SurveyResponse.objects.filter(survey=OuterRef("pk"))
+        .order_by()
+        .values("survey")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        surveys.annotate(response_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+        .prefetch_related("units")
+        .order_by("-opens_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ResultsRow:
+    """One survey in the results list, with what the reader may see of its size."""
+
+    survey: Survey
+    round: str
+    stage: Stage
+    responses: int
+    suppressed: bool  # fewer responses than the minimum: the count is not shown
+
+
+def results_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The organisation's surveys with results, newest first; filter by unit and status."""
+    context = org_context(request.user, org_slug, Action.VIEW_SURVEY_RESULTS)
+    today = timezone.localdate()
+    surveys = results_surveys(context.organization, today)
+    units = list(
+        Unit.objects.filter(
+            pk__in=Survey.units.through.objects.filter(survey__in=surveys).values("unit_id")
+        ).order_by("name", "pk")
+    )
+    unit_id = _int(request, "unit")
+    unit = next((u for u in units if u.pk == unit_id), None)
+    status = request.GET.get("status", "")
+    status = status if status in LIST_STATUSES else ""
+    if unit is not None:
+        surveys = surveys.filter(
+            pk__in=Survey.units.through.objects.filter(unit_id=unit.pk).values("survey_id")
+        )
+    if status == Stage.OPEN:
+        surveys = surveys.filter(closes_on__gte=today)
+    elif status == Stage.CLOSED:
+        surveys = surveys.filter(closes_on__lt=today)
+    page = Paginator(results_rows(surveys), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    minimum = minimum_group_size(context.organization)
+    rows = [
+        ResultsRow(
+            survey=survey,
+            round=round_label(survey),
+            stage=survey_stage(survey, today),
+            responses=survey.response_count,  # type: ignore[attr-defined]
+            suppressed=survey.response_count < minimum,  # type: ignore[attr-defined]
+        )
+        for survey in page.object_list
+    ]
+    filters = {
+        key: value
+        for key, value in (("unit", str(unit.pk) if unit else ""), ("status", status))
+        if value
+    }
+    return render(
+        request,
+        "surveys/results_list.html",
+        {
+            "org": context,
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit": unit,
+            "status": status,
+            "statuses": [(stage.value, STAGE_LABELS[stage]) for stage in LIST_STATUSES],
+            "filtered": bool(filters),
+            "query": urlencode(filters),
+            "minimum": minimum,
+        },
+    )

@@ -322,11 +322,11 @@ def test_admin_may_manage_too(world, client_for):
     assert client.get(url("detail", world.a.org, made.pk)).status_code == 200
 
 
-def test_navigation_shows_surveys_to_coordinators_only(world):
+def test_navigation_shows_surveys_to_coordinators_and_results_to_staff(world):
     coordinator = org_context(world.a["coordinator"], world.a.org.slug)
     staff = org_context(world.a["staff"], world.a.org.slug)
     assert [item.url for item in nav_items(coordinator)] == [url("list", world.a.org)]
-    assert nav_items(staff) == []
+    assert [item.url for item in nav_items(staff)] == [url("results_list", world.a.org)]
 
 
 # --- The list -------------------------------------------------------------------------------
