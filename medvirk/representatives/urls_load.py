@@ -1,5 +1,7 @@
-"""URLs of the representatives app's load pages (mounted by urls.py)."""
+"""URLs of the representatives app's load and gaps page (mounted by urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from medvirk.representatives import load_views
+
+urlpatterns = [path("load/", load_views.load, name="load")]
