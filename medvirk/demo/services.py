@@ -12,6 +12,7 @@ from medvirk.demo.consultations import demo_consultations
 from medvirk.demo.councils import demo_councils
 from medvirk.demo.data import DEMO_PASSWORD, ORGANIZATIONS, demo_email
 from medvirk.demo.proposals import demo_proposals
+from medvirk.demo.representatives import demo_representatives
 from medvirk.demo.surveys import demo_surveys
 from medvirk.organizations.models import Membership, Organization, Unit
 from medvirk.questionnaires.instruments import install_instruments
@@ -54,10 +55,11 @@ def demo_load() -> list[DemoLogin]:
         if spec.members:
             org.member_organizations.set([organizations[slug] for slug in spec.members])
         install_instruments(org)
-    demo_councils(organizations)
+    council = demo_councils(organizations)
     demo_consultations(organizations)
     demo_surveys(organizations)
     demo_proposals(organizations)
+    demo_representatives(organizations, council)
     return demo_logins()
 
 
