@@ -22,6 +22,15 @@ Then a coordinator requests each page through Django's test ``Client``
 (default 5) timed requests after one warm-up, with the query count.
 Target: the results page < 300 ms on PostgreSQL. ``--explain`` prints the
 plan of the answer aggregate. The test database is dropped at the end.
+
+The results page is timed as a restarted server sees it (cache cleared, the
+rounds' ``RoundSums`` stored — the normal case, as the worker keeps them),
+with nothing kept at all (cache and ``RoundSums`` cleared: the fallback that
+aggregates in the request), warm, after one new response, and restarted
+with the stored sums ``--behind`` responses (default 1,000) behind. The
+first computation of a round's sums now happens in the worker: the
+``refresh_round_sums`` task is timed from nothing stored and from sums
+``--behind`` responses behind.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +66,22 @@ ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 CHOICES = 8  # choice questions q1..q8; then "score" (integer) and "comment" (text)
 
 
-def median_ms(run: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
-    """Median and fastest wall time of ``run`` in ms after a warm-up, and its query count."""
+Timed = Callable[[], Any] | tuple[Callable[[], Any], Callable[[], Any]]
+
+
+def median_ms(timed: Timed, repeat: int) -> tuple[float, float, int]:
+    """Median and fastest wall time of ``run`` in ms after a warm-up, and its query count.
+
+    ``timed`` is ``run``, or (``prepare``, ``run``) with ``prepare`` called
+    untimed before each run (clearing the cache, resetting stored sums).
+    """
+    prepare, run = timed if isinstance(timed, tuple) else (lambda: None, timed)
+    prepare()
     run()
     timings: list[float] = []
     queries = 0
     for _ in range(repeat):
+        prepare()
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             run()
@@ -347,6 +367,9 @@ def main() -> None:
     parser.add_argument("--earlier", type=int, default=None, help="responses, earlier round")
     parser.add_argument("--noise", type=int, default=None, help="responses, another survey")
     parser.add_argument("--units", type=int, default=10, help="units the surveys target")
+    parser.add_argument(
+        "--behind", type=int, default=1000, help="new responses since the stored sums"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per page")
     parser.add_argument("--explain", action="store_true", help="print the aggregate's plan")
     args = parser.parse_args()
@@ -368,7 +391,9 @@ def run(args: Any) -> None:
     from django.core.cache import cache
 
     from medvirk.questionnaires.models import Answer
+    from medvirk.surveys.models import RoundSums
     from medvirk.surveys.results import survey_results
+    from medvirk.surveys.results_tasks import refresh_round_sums
 
     coordinator, org, measured, others, unit_ids = build(args.units)
     filled = fill_all(measured, others, unit_ids, args)
@@ -381,14 +406,32 @@ def run(args: Any) -> None:
     client.force_login(coordinator)
     results = reverse("surveys:results", args=[org.slug, measured.pk])
 
-    def get(url: str, *, cold: bool = False) -> Callable[[], Any]:
+    def get(url: str) -> Callable[[], Any]:
         def request() -> None:
-            if cold:
-                cache.clear()
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 
         return request
+
+    def restarted(*, nothing_kept: bool = False) -> None:
+        cache.clear()  # a restarted server with the local-memory cache
+        if nothing_kept:
+            RoundSums.objects.all().delete()
+
+    def worker(survey: Any, *, stored: dict[str, Any] | None = None) -> Timed:
+        """The worker's refresh of one round: from nothing, or from the ``stored`` row."""
+
+        def prepare() -> None:
+            cache.clear()
+            if stored is None:
+                RoundSums.objects.filter(survey=survey).delete()
+            else:
+                RoundSums.objects.filter(survey=survey).update(**stored)
+
+        def refresh() -> None:
+            assert refresh_round_sums.call(survey.pk) == 1
+
+        return prepare, refresh
 
     def one_more() -> None:
         """One new response to the measured survey, as a submit would add it."""
@@ -399,9 +442,18 @@ def run(args: Any) -> None:
     assert first.responses == args.responses, first.responses
     assert first.questions[0].organization.answers == args.responses
     assert first.questions[0].units[-1].suppressed, "the 3-response unit must be suppressed"
+    assert RoundSums.objects.count() == 2, "both rounds' sums are stored"
 
-    pages: list[tuple[str, Callable[[], Any]]] = [
-        ("results page, cold (nothing cached: both rounds aggregated)", get(results, cold=True)),
+    pages: list[tuple[str, Timed]] = [
+        (
+            "results page, nothing kept (cache and stored sums cleared: both rounds "
+            "aggregated in the request)",
+            (partial(restarted, nothing_kept=True), get(results)),
+        ),
+        (
+            "results page, restarted (cache cleared: both rounds' stored sums read)",
+            (restarted, get(results)),
+        ),
         ("results page", get(results)),
         ("results page, one unit", get(f"{results}?unit={unit_ids[0]}")),
         ("results page, earlier round", get(f"{results}?round={others[0].pk}")),
@@ -414,6 +466,15 @@ def run(args: Any) -> None:
             get(reverse("surveys:results_export", args=[org.slug, measured.pk, "csv"])),
         ),
         ("PDF summary", get(reverse("surveys:results_pdf", args=[org.slug, measured.pk]))),
+        (
+            f"worker: refresh_round_sums, nothing stored ({args.responses:,} responses)",
+            worker(measured),
+        ),
+        (
+            f"worker: refresh_round_sums, nothing stored ({args.earlier:,} responses, "
+            "earlier round)",
+            worker(others[0]),
+        ),
     ]
     print(f"| page | {args.responses:,} responses × 10 items: median ms | fastest ms | queries |")
     print("|---|---|---|---|")
@@ -421,6 +482,8 @@ def run(args: Any) -> None:
         ms, fastest, queries = median_ms(run_page, args.repeat)
         print(f"| {label} | {ms:.1f} | {fastest:.1f} | {queries} |")
     # After each new response: the cached sums plus that response.
+    cache.clear()
+    get(results)()
     timings: list[float] = []
     for _ in range(args.repeat):
         one_more()
@@ -432,9 +495,38 @@ def run(args: Any) -> None:
         f"| results page, after one new response | {statistics.median(timings) * 1000:.1f} | "
         f"{min(timings) * 1000:.1f} | {len(captured.captured_queries)} |"
     )
+    # Stored sums behind: a restart while the worker has not caught up with new answers.
+    refresh_round_sums.call(measured.pk)
+    behind = dict(
+        RoundSums.objects.filter(survey=measured).values(
+            "key", "responses", "last_response", "groups"
+        )[0]
+    )
+    fill(measured, args.behind, unit_ids, small_unit=False)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def restarted_behind() -> None:
+        cache.clear()
+        RoundSums.objects.filter(survey=measured).update(**behind)
+
+    cases: list[tuple[str, Timed]] = [
+        (
+            f"results page, restarted, stored sums {args.behind:,} responses behind",
+            (restarted_behind, get(results)),
+        ),
+        (
+            f"worker: refresh_round_sums, {args.behind:,} new responses since the stored sums",
+            worker(measured, stored=behind),
+        ),
+    ]
+    for label, case in cases:
+        ms, fastest, queries = median_ms(case, args.repeat)
+        print(f"| {label} | {ms:.1f} | {fastest:.1f} | {queries} |")
     print()
     if args.explain:
         cache.clear()
+        RoundSums.objects.all().delete()
         print("Plan of the answer aggregate:")
         explain(lambda: survey_results(measured), "WITH grouped")
         print("\nPlan of the free-text page's answers:")

@@ -398,7 +398,10 @@ def store_pending(batch: int = STORE_BATCH) -> int:
     skipped (PostgreSQL). An answer that cannot be stored is marked failed
     and logged, never dropped.
     """
+    from medvirk.surveys.results_tasks import schedule_sums_refresh
+
     stored = 0
+    surveys: set[int] = set()
     while True:
         with transaction.atomic():
             rows = list(
@@ -408,9 +411,14 @@ def store_pending(batch: int = STORE_BATCH) -> int:
                 .order_by("pk")[:batch]
             )
             if not rows:
-                return stored
+                break
             for pending in rows:
-                stored += _store_one(pending)
+                if _store_one(pending):
+                    stored += 1
+                    surveys.add(pending.survey_id)
+    for survey_id in sorted(surveys):  # the results' sums follow in the background
+        schedule_sums_refresh(survey_id)
+    return stored
 
 
 def _store_one(pending: PendingAnswer) -> int:

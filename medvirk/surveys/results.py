@@ -8,6 +8,13 @@ only adds per-unit sums up to the organisation's (sums are additive, so
 that is exact) and finishes the arithmetic: mean, sample standard deviation
 and the confidence interval.
 
+**Kept sums.** A round's sums are kept in the cache and, for rounds of
+``STORE_FROM`` responses or more, in the database (``RoundSums``), with the
+count and highest response id they cover; a request adds only the responses
+stored since (``round_groups``). The worker keeps the stored sums current
+(``results_tasks``), so after a restart a page reads them instead of
+aggregating a whole large round.
+
 **Confidence interval.** A 95 % *t*-interval for every n ≥ 2:
 mean ± t(0.975, n − 1) · s / √n, with s the sample standard deviation
 (divisor n − 1). The t quantile is computed exactly (Student's t
@@ -35,10 +42,13 @@ question allowing several answers, of all answers given).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -54,7 +64,7 @@ from medvirk.core.privacy import minimum_group_size
 from medvirk.organizations.models import Unit
 from medvirk.questionnaires.definition import Definition, Item, definition_for
 from medvirk.questionnaires.models import Answer
-from medvirk.surveys.models import Survey, SurveyResponse
+from medvirk.surveys.models import RoundSums, Survey, SurveyResponse
 
 K = TypeVar("K", bound=Hashable)
 
@@ -339,13 +349,23 @@ def _scale(item: Item, kind: str) -> tuple[float, float] | None:
 
 # --- Database -------------------------------------------------------------------------------
 
-# Bump when what is cached changes shape.
-CACHE_VERSION = 1
-# Up to this many new responses since a round was cached are added to the cached sums;
-# more, and the round is aggregated afresh.
+# Bump when what is cached or stored changes shape: it is part of every key.
+CACHE_VERSION = 2
+# Up to this many new responses since a round's sums were cached or stored are added to
+# those sums; more, and the round is aggregated afresh.
 DELTA_LIMIT = 5000
 CACHE_SECONDS = 7 * 24 * 3600
+# Rounds with at least this many responses also keep their sums in the database
+# (``RoundSums``), so that a restart does not aggregate them again. Below it the
+# aggregate takes a few milliseconds, about what reading and writing the row would.
+STORE_FROM = 500
+# A request that added new responses to a round's sums writes them back to the database
+# only when the stored row is this far behind: the worker keeps it current
+# (``results_tasks.schedule_sums_refresh``), and a page view should not be a write.
+STORE_EVERY = 1000
 OTHER = ("", "")  # the value key every unknown uncoded answer is counted under
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -364,11 +384,59 @@ RoundGroups = dict[str, dict[int | None, GroupSums]]
 
 @dataclass
 class RoundAggregate:
-    """What is cached per round: its sums and how many responses they cover."""
+    """A round's sums and the responses they cover, as cached and as stored."""
 
     responses: int
     last_response: int  # the highest response id included
     groups: RoundGroups
+    stored: int | None = None  # the responses the stored row covers, as far as known
+
+    def covers(self, responses: int, last_response: int) -> bool:
+        return self.responses == responses and self.last_response == last_response
+
+
+def groups_to_json(groups: RoundGroups) -> dict[str, Any]:
+    """``groups`` as JSON, exactly: Σx and Σx² as decimal strings, values as [system, code, n].
+
+    ``{link_id: {unit id or "": {"n", "total", "squares", "options"}}}``.
+    """
+    return {
+        link_id: {
+            "" if unit_id is None else str(unit_id): {
+                "n": sums.n,
+                "total": str(sums.total),
+                "squares": str(sums.squares),
+                "options": [[system, code, n] for (system, code), n in sums.options.items()],
+            }
+            for unit_id, sums in by_unit.items()
+        }
+        for link_id, by_unit in groups.items()
+    }
+
+
+def _exact(value: Any) -> Decimal:
+    if not isinstance(value, str):
+        raise TypeError("sums are stored as decimal strings")
+    return Decimal(value)
+
+
+def groups_from_json(data: Any) -> RoundGroups:
+    """The sums ``groups_to_json`` wrote; ValueError for anything else."""
+    try:
+        return {
+            str(link_id): {
+                (int(unit) if unit else None): GroupSums(
+                    n=int(sums["n"]),
+                    total=_exact(sums["total"]),
+                    squares=_exact(sums["squares"]),
+                    options={(str(s), str(c)): int(n) for s, c, n in sums["options"]},
+                )
+                for unit, sums in by_unit.items()
+            }
+            for link_id, by_unit in data.items()
+        }
+    except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as error:
+        raise ValueError("not a round's stored sums") from error
 
 
 def response_counts(round_ids: Sequence[int]) -> dict[tuple[int, int | None], tuple[int, int]]:
@@ -400,6 +468,17 @@ class ItemPlan:
     @property
     def link_ids(self) -> list[str]:
         return sorted(set(self.distribution) | set(self.means))
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the plan: sums made by another plan are not these."""
+        shape = [
+            self.distribution,
+            self.means,
+            self.by_text,
+            sorted((link_id, sorted(keys)) for link_id, keys in self.keys.items()),
+        ]
+        return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:12]
 
 
 def item_plan(definitions: Iterable[Definition]) -> ItemPlan:
@@ -434,6 +513,7 @@ def aggregate_answers(
     plan: ItemPlan,
     *,
     response_ids: Sequence[int] | None = None,
+    up_to: Mapping[int, int] | None = None,
 ) -> dict[int, RoundGroups]:
     """Counts per value and n, Σx, Σx² per (round, unit, question), in one query.
 
@@ -445,7 +525,10 @@ def aggregate_answers(
     (``plan.by_text``); any text that is not an option — open-choice free
     text — is counted as "other" here, so no free text leaves this function.
     ``response_ids`` limits the query to those responses (new ones since
-    the cached sums), read through the response indexes.
+    the cached sums), read through the response indexes. ``up_to`` gives
+    each round the highest response id to include — the one its counts
+    saw — so that a response stored meanwhile is not in the sums twice
+    once it is added as new.
     """
     link_ids = plan.link_ids
     if not round_ids or not version_ids or not link_ids:
@@ -463,11 +546,18 @@ def aggregate_answers(
         )
     group_text = f", {text_key}" if plan.by_text else ""
     only = ""
+    limits: list[int] = []
     if response_ids is not None:
         only = (
             f"AND a.response_id IN ({_marks(response_ids)}) "
             f"AND sr.response_id IN ({_marks(response_ids)})"
         )
+        limits = [*response_ids, *response_ids]
+    elif up_to is not None:
+        cases = " ".join(["WHEN %s THEN %s"] * len(round_ids))
+        only = f"AND sr.response_id <= CASE sr.survey_id {cases} END"
+        for round_id in round_ids:
+            limits += [round_id, up_to.get(round_id, 0)]
     sql = f"""
         WITH grouped AS (
             SELECT sr.survey_id, sr.unit_id, a.link_id, a.value_code, a.value_system,
@@ -490,9 +580,7 @@ def aggregate_answers(
         FROM grouped WHERE link_id IN ({_marks(means)}) AND value_number IS NOT NULL
         GROUP BY survey_id, unit_id, link_id
     """  # noqa: S608 - table names come from the models, values are parameters
-    params += [*plan.by_text, *version_ids, *link_ids, *round_ids]
-    if response_ids is not None:
-        params += [*response_ids, *response_ids]
+    params += [*plan.by_text, *version_ids, *link_ids, *round_ids, *limits]
     params += [*plan.by_text, *distribution, *means]
     found: dict[int, RoundGroups] = {}
     postgres = connection.vendor == "postgresql"
@@ -524,77 +612,281 @@ def _merge(into: RoundGroups, new: RoundGroups) -> RoundGroups:
     return into
 
 
-def _cache_key(survey: Survey) -> str:
-    # The token is random per survey: a reused primary key never finds old sums.
-    return f"surveys:results:{CACHE_VERSION}:{survey.pk}:{survey.token}:{survey.version_id}"
+def sums_key(survey: Survey, plan: ItemPlan) -> str:
+    """What a round's cached and stored sums are valid for.
+
+    The shape (``CACHE_VERSION``), the round (its id and random token: a
+    reused id never finds old sums), its form version and what is aggregated
+    of that form (the plan's digest): if any of them changes, the old sums
+    are not used.
+    """
+    return (
+        f"surveys:results:{CACHE_VERSION}:{survey.pk}:{survey.token}:"
+        f"{survey.version_id}:{plan.digest}"
+    )
 
 
-def round_groups(rounds: Sequence[Round], plan: ItemPlan) -> dict[int, RoundGroups]:
-    """Every round's sums, from the cache where they are still current.
+def round_groups(
+    rounds: Sequence[Round], definitions: Mapping[int, Definition]
+) -> dict[int, RoundGroups]:
+    """Every shown round's sums: cached, stored, or aggregated now.
 
-    Submitted responses never change, so a round's sums only grow: when a
-    round has new responses since it was cached (by count and highest
-    response id), only those are aggregated and added — exact, since counts
-    and sums are additive. A round whose responses went down (an erasure)
-    or grew by more than ``DELTA_LIMIT`` is aggregated afresh, together
-    with every round not cached yet, in one query. Cached values hold
-    counts and sums only, never an answer's text.
+    ``definitions`` maps each round's form version id to its definition.
+    Each round is aggregated for the questions of its own form, so its sums
+    are the same whichever page asks and can be kept. Submitted responses
+    never change, so a round's sums only grow; the counts query (which the
+    small-group rules need anyway) tells by count and highest response id
+    whether kept sums are current. In order:
+
+    1. the cache, when current;
+    2. the cache plus the responses added since (up to ``DELTA_LIMIT``):
+       only those are aggregated and added — exact, as counts and sums are
+       additive;
+    3. for rounds of ``STORE_FROM`` responses or more that the cache could
+       not serve, the stored ``RoundSums`` (one query for all of them), as
+       they are or plus the responses added since — the normal way after a
+       restart, as the worker keeps them current;
+    4. otherwise (nothing kept, fewer responses than kept — an erasure —,
+       or more than ``DELTA_LIMIT`` new) a fresh aggregate, one query per
+       form version for all such rounds.
+
+    Everything goes back to the cache; to the database a fresh aggregate,
+    sums never stored, and sums ``STORE_EVERY`` responses ahead of the
+    stored row. Kept sums hold counts and sums only, never an answer's text.
     """
     wanted = [r for r in rounds if not r.suppressed]
-    keys = {r.survey.pk: _cache_key(r.survey) for r in wanted}
+    plans = {r.survey.version_id: item_plan([definitions[r.survey.version_id]]) for r in wanted}
+    keys = {r.survey.pk: sums_key(r.survey, plans[r.survey.version_id]) for r in wanted}
     cached: dict[str, RoundAggregate] = cache.get_many(list(keys.values())) if keys else {}
     result: dict[int, RoundGroups] = {}
-    fresh: list[Round] = []
-    store: dict[str, RoundAggregate] = {}
+    done: dict[int, RoundAggregate] = {}
+    missing: list[Round] = []
     for round_ in wanted:
-        key = keys[round_.survey.pk]
-        found = cached.get(key)
-        if (
-            found is not None
-            and found.responses == round_.responses
-            and found.last_response == round_.last_response
-        ):
+        found = cached.get(keys[round_.survey.pk])
+        if found is not None and found.covers(round_.responses, round_.last_response):
             result[round_.survey.pk] = found.groups
             continue
-        added = _new_since(round_, found)
-        if found is None or added is None:
-            fresh.append(round_)
+        extended = _extended(round_, found, plans[round_.survey.version_id])
+        if extended is None:
+            missing.append(round_)
+        else:
+            done[round_.survey.pk] = extended
+    large = {r.survey.pk: keys[r.survey.pk] for r in missing if r.responses >= STORE_FROM}
+    stored = stored_sums(large)
+    fresh: dict[int, list[Round]] = {}
+    for round_ in missing:
+        found = stored.get(round_.survey.pk)
+        if found is not None and found.covers(round_.responses, round_.last_response):
+            done[round_.survey.pk] = found
             continue
-        new = aggregate_answers(
-            [round_.survey.pk], [round_.survey.version_id], plan, response_ids=added
-        )
-        groups = _merge(found.groups, new.get(round_.survey.pk, {}))
-        result[round_.survey.pk] = groups
-        store[key] = RoundAggregate(round_.responses, round_.last_response, groups)
-    if fresh:
+        extended = _extended(round_, found, plans[round_.survey.version_id])
+        if extended is None:
+            fresh.setdefault(round_.survey.version_id, []).append(round_)
+        else:
+            done[round_.survey.pk] = extended
+    for version_id, group in fresh.items():
         computed = aggregate_answers(
-            [r.survey.pk for r in fresh], sorted({r.survey.version_id for r in fresh}), plan
+            [r.survey.pk for r in group],
+            [version_id],
+            plans[version_id],
+            up_to={r.survey.pk: r.last_response for r in group},
         )
-        for round_ in fresh:
-            groups = computed.get(round_.survey.pk, {})
-            result[round_.survey.pk] = groups
-            store[keys[round_.survey.pk]] = RoundAggregate(
-                round_.responses, round_.last_response, groups
+        for round_ in group:
+            done[round_.survey.pk] = RoundAggregate(
+                round_.responses, round_.last_response, computed.get(round_.survey.pk, {})
             )
-    if store:
-        cache.set_many(store, CACHE_SECONDS)
+    by_id = {r.survey.pk: r for r in wanted}
+    behind = [
+        (pk, keys[pk], found)
+        for pk, found in done.items()
+        if by_id[pk].responses >= STORE_FROM
+        and (found.stored is None or abs(found.responses - found.stored) >= STORE_EVERY)
+    ]
+    store_sums(behind)
+    for pk, found in done.items():
+        result[pk] = found.groups
+    if done:
+        cache.set_many({keys[pk]: found for pk, found in done.items()}, CACHE_SECONDS)
     return result
 
 
-def _new_since(round_: Round, found: RoundAggregate | None) -> list[int] | None:
+def _extended(round_: Round, found: RoundAggregate | None, plan: ItemPlan) -> RoundAggregate | None:
+    """``found`` plus the round's responses added since, or None if a full run is needed."""
+    survey = round_.survey
+    added = _new_since(survey.pk, round_.responses, round_.last_response, found)
+    if found is None or added is None:
+        return None
+    new = aggregate_answers([survey.pk], [survey.version_id], plan, response_ids=added)
+    groups = _merge(found.groups, new.get(survey.pk, {}))
+    return RoundAggregate(round_.responses, round_.last_response, groups, stored=found.stored)
+
+
+def _new_since(
+    survey_id: int, responses: int, last_response: int, found: RoundAggregate | None
+) -> list[int] | None:
     """The ids of the responses added since ``found``, or None if a full run is needed."""
     if found is None:
         return None
-    added = round_.responses - found.responses
-    if added <= 0 or added > DELTA_LIMIT or round_.last_response <= found.last_response:
+    added = responses - found.responses
+    if added <= 0 or added > DELTA_LIMIT or last_response <= found.last_response:
         return None
     ids = list(
         SurveyResponse.objects.filter(
-            survey_id=round_.survey.pk, response_id__gt=found.last_response
+            survey_id=survey_id, response_id__gt=found.last_response
         ).values_list("response_id", flat=True)[: DELTA_LIMIT + 1]
     )
     # Anything else changed too (a response removed and another added): start over.
     return ids if len(ids) == added else None
+
+
+def stored_sums(keys: Mapping[int, str]) -> dict[int, RoundAggregate]:
+    """The stored sums of these rounds (round id → its key), in one query.
+
+    A row stored under another key (another shape, form version or plan) is
+    not these rounds' sums and is left out, as is one that does not read back.
+    """
+    if not keys:
+        return {}
+    rows = RoundSums.objects.filter(survey_id__in=list(keys)).values_list(
+        "survey_id", "key", "responses", "last_response", "groups"
+    )
+    found: dict[int, RoundAggregate] = {}
+    for survey_id, key, responses, last_response, groups in rows:
+        if key != keys[survey_id]:
+            continue
+        try:
+            parsed = groups_from_json(groups)
+        except ValueError:
+            logger.warning("The stored sums of survey %s do not read back; recomputing", survey_id)
+            continue
+        found[survey_id] = RoundAggregate(responses, last_response, parsed, stored=responses)
+    return found
+
+
+def store_sums(rounds: Sequence[tuple[int, str, RoundAggregate]]) -> None:
+    """Write (round id, key, sums) to ``RoundSums`` in one upsert; mark them stored."""
+    if not rounds:
+        return
+    RoundSums.objects.bulk_create(
+        [
+            RoundSums(
+                survey_id=survey_id,
+                key=key,
+                responses=found.responses,
+                last_response=found.last_response,
+                groups=groups_to_json(found.groups),
+            )
+            for survey_id, key, found in rounds
+        ],
+        update_conflicts=True,
+        unique_fields=["survey"],
+        update_fields=["key", "responses", "last_response", "groups", "updated_at"],
+    )
+    for _survey_id, _key, found in rounds:
+        found.stored = found.responses
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """A transaction whose reads all see one moment (PostgreSQL: repeatable read).
+
+    Then a round's count, highest response id and sums describe the same
+    responses, however many are stored meanwhile. Nested in another
+    transaction, it is only a savepoint of that one.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _round_plan(survey: Survey) -> ItemPlan:
+    return item_plan([definition_for(survey.version)])
+
+
+def refresh_stored_sums(survey_id: int) -> bool:
+    """Bring one round's stored sums (and cached ones) up to date; whether it wrote them.
+
+    For the worker (``results_tasks.refresh_round_sums``): the responses
+    added since the stored sums when there are at most ``DELTA_LIMIT``,
+    otherwise the whole round. Rounds below ``STORE_FROM`` responses are
+    not stored (readers aggregate them quickly), nor is a round that has
+    gone.
+    """
+    survey = (
+        Survey.objects.select_related("version")
+        .defer("version__original")
+        .filter(pk=survey_id)
+        .first()
+    )
+    if survey is None:
+        return False
+    plan = _round_plan(survey)
+    if not plan.link_ids:
+        return False
+    key = sums_key(survey, plan)
+    with _snapshot():
+        counted = SurveyResponse.objects.filter(survey_id=survey_id).aggregate(
+            responses=Count("*"), last=Max("response_id")
+        )
+        responses, last = int(counted["responses"]), int(counted["last"] or 0)
+        if responses < STORE_FROM:
+            return False
+        found = stored_sums({survey_id: key}).get(survey_id)
+        if found is not None and found.covers(responses, last):
+            return False
+        added = _new_since(survey_id, responses, last, found)
+        if found is not None and added is not None:
+            new = aggregate_answers([survey_id], [survey.version_id], plan, response_ids=added)
+            groups = _merge(found.groups, new.get(survey_id, {}))
+        else:
+            computed = aggregate_answers(
+                [survey_id], [survey.version_id], plan, up_to={survey_id: last}
+            )
+            groups = computed.get(survey_id, {})
+    aggregate = RoundAggregate(responses, last, groups)
+    store_sums([(survey_id, key, aggregate)])
+    cache.set(key, aggregate, CACHE_SECONDS)
+    return True
+
+
+def refresh_behind_sums() -> int:
+    """Refresh every round whose stored sums are missing or behind; return how many.
+
+    Rounds of ``STORE_FROM`` responses or more whose row is missing, covers
+    other responses than the round has, or was stored under another key (a
+    new ``CACHE_VERSION`` or plan after a deploy). For cron and deploys.
+    """
+    counts = {
+        survey_id: (responses, last)
+        for survey_id, responses, last in SurveyResponse.objects.order_by()
+        .values_list("survey_id")
+        .annotate(responses=Count("*"), last=Max("response_id"))
+        .filter(responses__gte=STORE_FROM)
+    }
+    if not counts:
+        return 0
+    stored = {
+        survey_id: (key, responses, last)
+        for survey_id, key, responses, last in RoundSums.objects.filter(
+            survey_id__in=list(counts)
+        ).values_list("survey_id", "key", "responses", "last_response")
+    }
+    surveys = (
+        Survey.objects.filter(pk__in=list(counts))
+        .select_related("version")
+        .defer("version__original")
+        .order_by("pk")
+    )
+    refreshed = 0
+    for survey in surveys:
+        key = sums_key(survey, _round_plan(survey))
+        if stored.get(survey.pk) == (key, *counts[survey.pk]):
+            continue
+        refreshed += refresh_stored_sums(survey.pk)
+    return refreshed
 
 
 # --- Assembly -------------------------------------------------------------------------------
@@ -738,9 +1030,10 @@ def survey_results(
 ) -> SurveyResults:
     """Everything the results page, the exports and the PDF show, small groups hidden.
 
-    ``results_frame``'s four queries, plus the answer aggregate for rounds
-    whose cached sums are missing or behind (see ``round_groups``); nothing
-    grows with the number of responses.
+    ``results_frame``'s four queries, plus, for rounds whose cached sums are
+    missing or behind, the stored sums and the answer aggregate of what
+    they lack (see ``round_groups``); nothing grows with the number of
+    responses.
     """
     results = results_frame(survey, unit_id=unit_id, round_id=round_id)
     items = reported_items(results.definition)
@@ -749,7 +1042,7 @@ def survey_results(
     selected = results.round
     shown = [r for r in results.rounds if not r.suppressed]
     definitions = {r.survey.version_id: definition_for(r.survey.version) for r in shown}
-    groups = round_groups(shown, item_plan(definitions.values()))
+    groups = round_groups(shown, definitions)
     ordered = [
         results.definition,
         *(d for v, d in definitions.items() if v != selected.survey.version_id),
