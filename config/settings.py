@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "medvirk.surveys",
     "medvirk.proposals",
     "medvirk.representatives",
+    "medvirk.care",
     "medvirk.demo",
     "django.contrib.admin",
     "django.contrib.auth",

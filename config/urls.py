@@ -21,6 +21,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/proposals/", include("medvirk.proposals.urls")),
     path("p/<slug:org_slug>/", include("medvirk.proposals.public_urls")),
     path("o/<slug:org_slug>/representatives/", include("medvirk.representatives.urls")),
+    path("o/<slug:org_slug>/care/", include("medvirk.care.urls")),
+    path("care/invitations/", include("medvirk.care.invite_urls")),
     path("notifications/", include("medvirk.notifications.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -37,6 +37,8 @@ class Action(StrEnum):
     MANAGE_REPRESENTATIVES = "manage_representatives"
     VIEW_REPRESENTATIVE_LOAD = "view_representative_load"
     MANAGE_HONORARIUM = "manage_honorarium"
+    FOLLOW_USERS = "follow_users"
+    HAVE_OWN_CARE = "have_own_care"
 
 
 ALL_ROLES = frozenset(Role)
@@ -86,6 +88,12 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.MANAGE_REPRESENTATIVES: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Action.VIEW_REPRESENTATIVE_LOAD: frozenset({Role.LEADER, Role.COORDINATOR, Role.ADMIN}),
     Action.MANAGE_HONORARIUM: frozenset({Role.COORDINATOR, Role.ADMIN}),
+    # Individual level: staff start courses of care and form care teams (each one
+    # sees only the people whose team they are on); coordinators organise teams
+    # too. Users see their own data and decide which next of kin see what. Leaders
+    # see aggregates only; admins have no access to individual data.
+    Action.FOLLOW_USERS: frozenset({Role.STAFF, Role.COORDINATOR}),
+    Action.HAVE_OWN_CARE: frozenset({Role.USER}),
 }
 
 
