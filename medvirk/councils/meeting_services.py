@@ -36,6 +36,7 @@ from medvirk.councils.models import (
     Meeting,
     MeetingDocument,
 )
+from medvirk.councils.signals import attendance_recorded
 from medvirk.notifications.models import absolute_url
 from medvirk.notifications.services import notify
 from medvirk.organizations.models import Membership
@@ -430,6 +431,7 @@ def attendance_record(
     invitations = Invitation.objects.filter(meeting=meeting)
     invitations.filter(user_id__in=attended).update(attended=True, updated_at=timezone.now())
     invitations.exclude(user_id__in=attended).update(attended=False, updated_at=timezone.now())
+    attendance_recorded.send(sender=Meeting, meeting=meeting, attended_user_ids=sorted(attended))
 
 
 @transaction.atomic
