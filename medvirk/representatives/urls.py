@@ -7,9 +7,12 @@ exports), and load and gaps.
 
 from django.urls import include, path
 
+from medvirk.representatives import home_views
+
 app_name = "representatives"
 
 urlpatterns = [
+    path("", home_views.home, name="home"),
     path("", include("medvirk.representatives.urls_registry")),
     path("", include("medvirk.representatives.urls_recruitment")),
     path("", include("medvirk.representatives.urls_honorarium")),
