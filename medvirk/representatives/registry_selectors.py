@@ -12,12 +12,14 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medvirk.learning.models import ModuleProgress
 from medvirk.learning.selectors import module_titles
+from medvirk.organizations.models import Membership
+from medvirk.organizations.roles import Role
 from medvirk.representatives.models import (
     Assignment,
     ConsentEvent,
@@ -85,8 +87,22 @@ def language_names(codes: list[str]) -> list[str]:
 
 
 def searchable_profiles(organization: Organization) -> QuerySet[Profile]:
-    """Every profile of the organisation: a row exists only while its person consents."""
-    return Profile.objects.filter(organization=organization).select_related("user", "nominated_by")
+    """The organisation's profiles whose people still hold a representative role there.
+
+    A row exists only while its person consents; someone who has lost the
+    representative or experience-consultant role (and with it the way to
+    their profile page) is not offered to coordinators either.
+    """
+    roles = Membership.objects.filter(
+        organization=organization,
+        user=OuterRef("user"),
+        role__in=[Role.REPRESENTATIVE, Role.EXPERIENCE_CONSULTANT],
+    )
+    return (
+        Profile.objects.filter(organization=organization, user__is_active=True)
+        .filter(Exists(roles))
+        .select_related("user", "nominated_by")
+    )
 
 
 def registry_search(

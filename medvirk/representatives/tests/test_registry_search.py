@@ -14,6 +14,7 @@ from django.utils import translation
 from medvirk.accesslog.models import AccessAction, AccessLogEntry
 from medvirk.accounts.tests.factories import UserFactory
 from medvirk.councils.models import UserOrganization
+from medvirk.organizations.models import Membership
 from medvirk.organizations.roles import Role
 from medvirk.organizations.tests.factories import MembershipFactory
 from medvirk.representatives.models import (
@@ -178,6 +179,15 @@ def test_searchable_profiles_are_the_consented_rows(world):
 
 
 # --- A profile --------------------------------------------------------------------------------
+
+
+def test_someone_who_lost_the_representative_role_is_not_searchable(world):
+    kept = factories.profile(world.a)
+    Membership.objects.filter(
+        organization=world.a.org, user=kept.user, role=Role.REPRESENTATIVE
+    ).delete()
+    assert kept not in searchable_profiles(world.a.org)
+    assert kept not in registry_search(world.a.org)
 
 
 def test_opening_a_profile_is_logged(world, client_for, people):
