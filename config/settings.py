@@ -316,3 +316,13 @@ LOGGING = {
 # Serve files straight from STATICFILES_DIRS in development and tests (no collectstatic).
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# --- Representatives ---------------------------------------------------------------
+# The learning module whose completion counts as the representatives' introduction
+# course, and when a representative's load is flagged (current assignments; claimed
+# hours in twelve months).
+REPRESENTATIVE_INTRODUCTION_MODULE = env_str(
+    "REPRESENTATIVE_INTRODUCTION_MODULE", "being-a-representative"
+)
+REPRESENTATIVE_OVERLOAD_ASSIGNMENTS = 3
+REPRESENTATIVE_OVERLOAD_HOURS = 100
