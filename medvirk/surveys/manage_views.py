@@ -183,6 +183,7 @@ def survey_detail(request: HttpRequest, org_slug: str, survey_id: int) -> HttpRe
             "units": list(survey.units.all()),
             "rounds": list(selectors.rounds_of(survey)),
             "response_count": selectors.response_count(survey),
+            "failed_answers": selectors.failed_answer_count(survey),
             "link": publishing.answer_url(survey),
             "codes": selectors.code_counts(survey) if survey.requires_code else None,
             "invitees": None if survey.anonymous else selectors.invitee_counts(survey),

@@ -73,6 +73,11 @@ def survey_rows(organization: Organization) -> QuerySet[Survey]:
     )
 
 
+def failed_answer_count(survey: Survey) -> int:
+    """Answers the worker could not store: kept, and shown to the coordinator."""
+    return PendingAnswer.objects.filter(survey=survey, failed=True).count()
+
+
 def response_count(survey: Survey) -> int:
     """Answers given so far, including those the worker has not stored yet."""
     waiting = PendingAnswer.objects.filter(survey=survey, failed=False).count()

@@ -189,3 +189,18 @@ def test_with_the_immediate_backend_the_answer_is_stored_at_once(world, client):
     client.post(url(found), answers(key))
     assert not PendingAnswer.objects.exists()
     assert SurveyResponse.objects.get().response.submission_key == uuid.UUID(key)
+
+
+def test_the_coordinator_is_told_about_answers_that_could_not_be_stored(world, client_for, held):
+    from django.urls import reverse
+
+    found = survey(world.a.org, units=[world.a.unit])
+    answering.accept_answer(found, items=ITEMS, unit=world.a.unit, submission_key=uuid.uuid4())
+    detail = reverse("surveys:detail", args=[world.a.org.slug, found.pk])
+    client = client_for(world.a["coordinator"])
+    assert (
+        "could not be stored" not in client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    PendingAnswer.objects.update(failed=True)
+    html = client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 answer could not be stored because of an error." in html
