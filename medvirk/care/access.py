@@ -6,8 +6,8 @@ and a forbidden one alike, so a URL never tells whether someone is followed.
 Allowed are:
 
 - the person themself;
-- staff on the person's current care team (an open course of care in the
-  organisation and an active ``TeamMember`` row);
+- staff on the person's current care team (who still hold the staff role, an
+  open course of care in the organisation and an active ``TeamMember`` row);
 - next of kin with an accepted, not withdrawn grant that includes ``scope``
   (without a scope, any active grant: the page then shows only what is
   granted).
@@ -30,6 +30,7 @@ from medvirk.accounts.models import User
 from medvirk.care.models import CareRelationship, NextOfKinGrant
 from medvirk.organizations.access import OrgContext
 from medvirk.organizations.models import Membership
+from medvirk.organizations.permissions import Action
 
 
 class Via:
@@ -99,7 +100,7 @@ def person_access(context: OrgContext, person_id: int, scope: str | None = None)
         raise Http404
     if actor.pk == person.pk:
         return PersonAccess(context, person, Via.SELF)
-    if is_on_team(actor, organization_id, person.pk):
+    if context.can(Action.BE_ON_CARE_TEAM) and is_on_team(actor, organization_id, person.pk):
         return PersonAccess(context, person, Via.TEAM)
     grant = active_grant(actor, organization_id, person.pk)
     if grant is not None and (scope is None or grant.allows(scope)):

@@ -38,6 +38,8 @@ class Action(StrEnum):
     VIEW_REPRESENTATIVE_LOAD = "view_representative_load"
     MANAGE_HONORARIUM = "manage_honorarium"
     FOLLOW_USERS = "follow_users"
+    BE_ON_CARE_TEAM = "be_on_care_team"
+    ORGANISE_CARE_TEAMS = "organise_care_teams"
     HAVE_OWN_CARE = "have_own_care"
 
 
@@ -93,6 +95,8 @@ POLICY: dict[Action, frozenset[str]] = {
     # too. Users see their own data and decide which next of kin see what. Leaders
     # see aggregates only; admins have no access to individual data.
     Action.FOLLOW_USERS: frozenset({Role.STAFF, Role.COORDINATOR}),
+    Action.BE_ON_CARE_TEAM: frozenset({Role.STAFF}),
+    Action.ORGANISE_CARE_TEAMS: frozenset({Role.COORDINATOR}),
     Action.HAVE_OWN_CARE: frozenset({Role.USER}),
 }
 

@@ -130,3 +130,15 @@ def test_an_old_course_in_another_unit_does_not_matter(world):
     )
     with pytest.raises(Http404):
         person_access(ctx(world.a, world.a["staff"]), world.a["user"].pk)
+
+
+def test_a_team_member_who_lost_the_staff_role_loses_access(world):
+    from medvirk.organizations.models import Membership
+
+    relationship(world.a)
+    Membership.objects.filter(
+        organization=world.a.org, user=world.a["staff"], role=Role.STAFF
+    ).delete()
+    MembershipFactory(organization=world.a.org, user=world.a["staff"], role=Role.COORDINATOR)
+    with pytest.raises(Http404):
+        person_access(ctx(world.a, world.a["staff"]), world.a["user"].pk)
