@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from medvirk.accounts.models import User
+from medvirk.demo.care import demo_care
 from medvirk.demo.consultations import demo_consultations
 from medvirk.demo.councils import demo_councils
 from medvirk.demo.data import DEMO_PASSWORD, ORGANIZATIONS, demo_email
@@ -60,6 +61,7 @@ def demo_load() -> list[DemoLogin]:
     demo_surveys(organizations)
     demo_proposals(organizations)
     demo_representatives(organizations, council)
+    demo_care(organizations)
     return demo_logins()
 
 
