@@ -41,6 +41,7 @@ class Action(StrEnum):
     BE_ON_CARE_TEAM = "be_on_care_team"
     ORGANISE_CARE_TEAMS = "organise_care_teams"
     HAVE_OWN_CARE = "have_own_care"
+    VIEW_SHARED_CARE = "view_shared_care"
 
 
 ALL_ROLES = frozenset(Role)
@@ -98,6 +99,7 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.BE_ON_CARE_TEAM: frozenset({Role.STAFF}),
     Action.ORGANISE_CARE_TEAMS: frozenset({Role.COORDINATOR}),
     Action.HAVE_OWN_CARE: frozenset({Role.USER}),
+    Action.VIEW_SHARED_CARE: frozenset({Role.NEXT_OF_KIN}),
 }
 
 
