@@ -43,6 +43,7 @@ from medvirk.representatives.models import (
     Request,
     TrainingRecord,
 )
+from medvirk.representatives.taxonomy import ensure_default_areas
 
 COORDINATOR = "Sigrid Berg"
 
@@ -392,6 +393,7 @@ def demo_representatives(organizations: dict[str, Organization], council: Counci
     """Create or update the registry, a request, rates and claims of the demo municipality."""
     organization = organizations[MUNICIPALITY.slug]
     today = timezone.localdate()
+    ensure_default_areas()
     people = _profiles(organization, today)
     assignment = _assignments(organization, council, people, today)
     _request(organization, people, today)

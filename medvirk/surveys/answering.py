@@ -405,7 +405,7 @@ def store_pending(batch: int = STORE_BATCH) -> int:
     while True:
         with transaction.atomic():
             rows = list(
-                PendingAnswer.objects.select_for_update(skip_locked=True)
+                PendingAnswer.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(failed=False)
                 .select_related("survey", "survey__organization", "unit")
                 .order_by("pk")[:batch]
