@@ -21,7 +21,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,19 +40,11 @@ from medvirk.care.kin_selectors import (
     shared_with,
 )
 from medvirk.care.models import NextOfKinGrant
+from medvirk.core.viewutils import add_errors as _add_errors
 from medvirk.organizations.access import OrgContext, get_owned_or_404, org_context
 from medvirk.organizations.permissions import Action
 
 OPEN_STATUSES = (GrantStatus.PENDING, GrantStatus.ACTIVE)
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal beside the fields it names (or on top if it names none)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _posted(request: HttpRequest) -> Any:

@@ -26,7 +26,6 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as PydanticValidationError
 
@@ -44,6 +43,7 @@ from medvirk.consultations.forms import (
     ResponseForm,
 )
 from medvirk.consultations.models import Consultation, ConsultationDocument, ConsultationResponse
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.organizations.access import OrgContext, org_context
 from medvirk.organizations.permissions import Action
 from medvirk.questionnaires import services as questionnaire_services
@@ -56,12 +56,6 @@ from medvirk.questionnaires.views import shown_items
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
 
 
 def _to_detail(consultation: Consultation) -> HttpResponse:

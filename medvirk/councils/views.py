@@ -16,14 +16,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from medvirk.core.viewutils import add_errors as _add_errors
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.councils import selectors, services
 from medvirk.councils.access import access_council, access_managed_council, can_manage_council
 from medvirk.councils.forms import (
@@ -38,21 +38,6 @@ from medvirk.organizations.access import org_context
 from medvirk.organizations.permissions import Action
 
 PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal beside the fields it names (or on top if it names none)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Councils ---------------------------------------------------------------------------------

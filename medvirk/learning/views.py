@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.learning import selectors, services
 from medvirk.learning.access import access_lesson, access_module, access_organization_module
 from medvirk.learning.certificates import certificate_pdf
@@ -37,12 +37,6 @@ from medvirk.organizations.permissions import Action
 from medvirk.organizations.roles import Role
 
 PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
 
 
 # --- Learner ----------------------------------------------------------------------------------

@@ -18,11 +18,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.organizations.access import OrgContext, org_context
 from medvirk.organizations.models import Unit
 from medvirk.organizations.permissions import Action
@@ -39,12 +39,6 @@ from medvirk.proposals.forms import (
 from medvirk.proposals.models import Change, Proposal
 
 PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
 
 
 def _to_detail(proposal: Proposal) -> HttpResponse:

@@ -40,6 +40,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.organizations.access import OrgContext, get_owned_or_404, org_context
 from medvirk.organizations.permissions import Action
 from medvirk.questionnaires import export as exporting
@@ -70,12 +71,6 @@ CHOICE_TYPES = frozenset({"choice", "open-choice"})
 PREVIEW_SALT = "medvirk.questionnaires.preview"
 PREVIEW_STATE_FIELD = "submission_key"  # the one hidden field of the fill form
 FHIR_JSON = "application/fhir+json"
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
 
 
 # --- Reading answers back ------------------------------------------------------------------------

@@ -27,11 +27,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.organizations.access import OrgContext, get_owned_or_404, org_context
 from medvirk.organizations.permissions import Action
 from medvirk.organizations.roles import Role
@@ -49,12 +49,6 @@ PAGE_SIZE = 25
 RECENT_EXPORTS = 5
 FILE_KINDS = {"receipt": "ticket_receipt", "lost-earnings": "lost_earnings_document"}
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:

@@ -15,10 +15,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,6 +24,8 @@ from django.views.decorators.http import require_http_methods
 from medvirk.accesslog.models import AccessAction
 from medvirk.accesslog.services import log_access
 from medvirk.accounts.models import User
+from medvirk.core.viewutils import add_errors as _add_errors
+from medvirk.core.viewutils import query_without_page as _query_without_page
 from medvirk.organizations.access import OrgContext, get_owned_or_404, org_context
 from medvirk.organizations.models import Organization
 from medvirk.organizations.permissions import Action
@@ -51,21 +51,6 @@ from medvirk.representatives.registry_selectors import (
 )
 
 PAGE_SIZE = 25
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    return urlencode(
-        [(key, value) for key, value in request.GET.lists() if key != "page"], doseq=True
-    )
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal beside the fields it names (or on top if it names none)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _record(profile: Profile, user: User, organization: Organization) -> dict[str, Any]:
