@@ -44,6 +44,9 @@ def test_a_user_grants_and_withdraws_next_of_kin_access(
     # Start without grants between them, whatever the demo holds.
     NextOfKinGrant.objects.filter(person=kari).delete()
     NextOfKinGrant.objects.filter(next_of_kin=ola).delete()
+    # Logging in switches to the person's own language: read Ola's pages in English.
+    ola.preferred_language = "en"
+    ola.save(update_fields=["preferred_language"])
 
     # Kari invites Ola with one scope.
     page = logged_in_context(kari, locale="en-GB").new_page()

@@ -22,6 +22,15 @@ from medvirk.organizations.roles import Role
 
 
 @pytest.fixture(autouse=True)
+def _english_people(world) -> None:
+    """E-mails go out in each person's language: make it English for the assertions."""
+    for place in (world.a, world.b):
+        for person in place.users.values():
+            person.preferred_language = "en"
+            person.save(update_fields=["preferred_language"])
+
+
+@pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     """Messages made outside a request are checked in English."""
     with translation.override("en"):

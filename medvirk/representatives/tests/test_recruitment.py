@@ -437,6 +437,8 @@ def test_my_invitations_query_count_is_constant(world, client_for, django_assert
 
 
 def test_invitee_accepts_and_the_coordinator_is_told(world, client_for):
+    world.a["coordinator"].preferred_language = "en"  # the message in a known language
+    world.a["coordinator"].save(update_fields=["preferred_language"])
     invitation = factories.invitation(world.a, invited_by=world.a["coordinator"])
     client = _client(client_for, world.a["representative"])
     path = url("invitation_respond", world.a.org, invitation_id=invitation.pk)
