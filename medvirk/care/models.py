@@ -206,3 +206,45 @@ class GrantEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.action}"
+
+
+class DeletionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    DONE = "done", _("Deleted")
+    PARTLY = "partly", _("Partly deleted")
+    REFUSED = "refused", _("Not deleted")
+
+
+class DeletionRequest(OrganizationOwnedModel):
+    """A person's request to delete what is stored about them, and the recorded outcome.
+
+    A coordinator handles it: health records may have to be kept by law, so
+    the outcome says what was deleted and what was kept, and why.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion_requests"
+    )
+    message = models.TextField(_("what you want deleted"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeletionStatus.choices, default=DeletionStatus.RECEIVED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="received") | ~Q(outcome=""),
+                name="care_deletion_outcome_recorded",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_status_display()})"

@@ -14,4 +14,5 @@ app_name = "care"
 urlpatterns = [
     path("", include("medvirk.care.urls_team")),
     path("", include("medvirk.care.urls_kin")),
+    path("", include("medvirk.care.urls_mydata")),
 ]
