@@ -16,6 +16,9 @@ def nav_items(context: OrgContext) -> list[NavItem]:
         items.append(NavItem(_("People I follow"), reverse("care:overview", args=[slug])))
     if context.can(Action.ORGANISE_CARE_TEAMS):
         items.append(NavItem(_("Courses of care"), reverse("care:courses", args=[slug])))
+        items.append(
+            NavItem(_("Deletion requests"), reverse("care:deletion_requests", args=[slug]))
+        )
     if context.can(Action.HAVE_OWN_CARE):
         items.append(NavItem(_("My care"), reverse("care:my_care", args=[slug])))
         items.append(NavItem(_("Who can see my data"), reverse("care:who_can_see", args=[slug])))
@@ -23,4 +26,5 @@ def nav_items(context: OrgContext) -> list[NavItem]:
         items.append(
             NavItem(_("People who share with me"), reverse("care:shared_with_me", args=[slug]))
         )
+    items.append(NavItem(_("My data"), reverse("care:my_data", args=[slug])))  # everyone's own
     return items

@@ -12,13 +12,13 @@ from medvirk.organizations.access import org_context
 @pytest.mark.parametrize(
     ("role", "names"),
     [
-        ("staff", ["care:overview"]),
-        ("coordinator", ["care:courses"]),
-        ("user", ["care:my_care", "care:who_can_see"]),
-        ("next_of_kin", ["care:shared_with_me"]),
-        ("leader", []),
-        ("admin", []),
-        ("representative", []),
+        ("staff", ["care:overview", "care:my_data"]),
+        ("coordinator", ["care:courses", "care:deletion_requests", "care:my_data"]),
+        ("user", ["care:my_care", "care:who_can_see", "care:my_data"]),
+        ("next_of_kin", ["care:shared_with_me", "care:my_data"]),
+        ("leader", ["care:my_data"]),
+        ("admin", ["care:my_data"]),
+        ("representative", ["care:my_data"]),
     ],
 )
 def test_menu_per_role(world, role, names):
