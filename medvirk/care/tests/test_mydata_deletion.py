@@ -198,7 +198,7 @@ def test_another_organisations_request_is_404(world, client_for) -> None:
     assert (
         client.get(url("deletion_request_handle", "org-b", request_id=made.pk)).status_code == 404
     )
-    listing = client.get(url("deletion_requests")).content.decode()
+    listing = client.get(url("deletion_requests"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Nobody has asked to have their data deleted." in listing
 
 
