@@ -15,4 +15,7 @@ urlpatterns = [
     path("", include("medvirk.care.urls_team")),
     path("", include("medvirk.care.urls_kin")),
     path("", include("medvirk.care.urls_mydata")),
+    path("", include("medvirk.care.urls_plan")),
+    path("", include("medvirk.care.urls_feedback")),
+    path("", include("medvirk.care.urls_topics")),
 ]

@@ -1,0 +1,5 @@
+"""The individual level's topics pages (included by medvirk/care/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
