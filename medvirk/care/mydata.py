@@ -2,7 +2,7 @@
 
 ``collect`` gathers, read-only, what each app stores about the person in the
 organisation, one section per kind, as plain JSON-ready values (dates in ISO
-8601). Each section is one query (with ``select_related``/prefetches), so the
+8601). Each section is a fixed number of queries (``select_related``/prefetches), so the
 number of queries does not grow with the number of rows. Anonymous
 questionnaire responses are never included: they are stored without a person.
 
@@ -32,13 +32,28 @@ from medvirk.accesslog.models import AccessAction, AccessLogEntry, object_type_l
 from medvirk.accesslog.services import log_access
 from medvirk.accounts.models import EmailFrequency, User
 from medvirk.care.models import (
+    ActionStatus,
+    AlertKind,
+    AppointmentTopics,
+    CarePlan,
     CareRelationship,
     DeletionRequest,
     DeletionStatus,
     EndReason,
+    FeedbackAlert,
+    FeedbackAnswer,
+    FeedbackReply,
+    GoalAuthor,
     GrantAction,
     GrantEvent,
+    Measure,
+    MeasurePurpose,
     NextOfKinGrant,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+    PlanReview,
+    Schedule,
     Scope,
     TeamMember,
 )
@@ -475,6 +490,143 @@ def _access_log(person: User, organization: Organization) -> list[Row]:
     ]
 
 
+def _plan(person: User, organization: Organization) -> list[Row]:
+    # Removed goals, actions and reviews are part of the stored plan too: they are
+    # listed with the time they were removed.
+    plans = CarePlan.objects.filter(person=person, organization=organization).prefetch_related(
+        Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "pk")),
+        Prefetch("actions", queryset=PlanAction.objects.order_by("due_on", "pk")),
+        Prefetch("reviews", queryset=PlanReview.objects.order_by("planned_on", "pk")),
+        Prefetch(
+            "changes", queryset=PlanChange.objects.select_related("actor").order_by("created_at")
+        ),
+    )
+    return [
+        {
+            "what_matters": plan.what_matters,
+            "overall_responsibility": plan.overall_responsibility,
+            "goals": [
+                {
+                    "text": goal.text,
+                    "written_by": _label(GoalAuthor, goal.written_by),
+                    "achieved": _iso(goal.achieved_on),
+                    "removed": _iso(goal.removed_at),
+                }
+                for goal in plan.goals.all()
+            ],
+            "actions": [
+                {
+                    "text": action.text,
+                    "responsible": action.responsible,
+                    "provider": action.provider,
+                    "due": _iso(action.due_on),
+                    "status": _label(ActionStatus, action.status),
+                    "removed": _iso(action.removed_at),
+                }
+                for action in plan.actions.all()
+            ],
+            "reviews": [
+                {
+                    "planned": _iso(review.planned_on),
+                    "held": _iso(review.held_on),
+                    "note": review.note,
+                    "removed": _iso(review.removed_at),
+                }
+                for review in plan.reviews.all()
+            ],
+            "changes": [
+                {
+                    "at": _iso(change.created_at),
+                    "by": _name(change.actor),
+                    "part": change.part,
+                    "what": change.action,
+                    "fields": change.fields,
+                }
+                for change in plan.changes.all()
+            ],
+        }
+        for plan in plans
+    ]
+
+
+def _measures(person: User, organization: Organization) -> list[Row]:
+    rows = Measure.objects.filter(person=person, organization=organization).select_related(
+        "questionnaire", "relationship__unit"
+    )
+    return [
+        {
+            "questionnaire": row.questionnaire.title,
+            "unit": row.relationship.unit.name,
+            "purpose": _label(MeasurePurpose, row.purpose),
+            "schedule": _label(Schedule, row.schedule),
+            "every_weeks": row.every_weeks,
+            "started": _iso(row.started_on),
+            "stopped": _iso(row.stopped_on),
+        }
+        for row in rows
+    ]
+
+
+def _feedback_answers(person: User, organization: Organization) -> list[Row]:
+    rows = (
+        FeedbackAnswer.objects.filter(measure__person=person, measure__organization=organization)
+        .select_related("measure__questionnaire", "read_by")
+        .prefetch_related(
+            Prefetch("replies", queryset=FeedbackReply.objects.select_related("author"))
+        )
+        .order_by("answered_on", "pk")
+    )
+    return [
+        {
+            "questionnaire": row.measure.questionnaire.title,
+            "answered": _iso(row.answered_on),
+            "questionnaire_response_id": row.response_id,
+            "total": _iso(row.total),
+            "read_by": _name(row.read_by),
+            "read": _iso(row.read_at),
+            "replies": [
+                {"by": _name(reply.author), "at": _iso(reply.created_at), "text": reply.text}
+                for reply in row.replies.all()
+            ],
+        }
+        for row in rows
+    ]
+
+
+def _alerts(person: User, organization: Organization) -> list[Row]:
+    rows = FeedbackAlert.objects.filter(person=person, organization=organization).select_related(
+        "measure__questionnaire", "acknowledged_by"
+    )
+    return [
+        {
+            "kind": _label(AlertKind, row.kind),
+            "questionnaire": row.measure.questionnaire.title,
+            "created": _iso(row.created_at),
+            "acknowledged": _iso(row.acknowledged_at),
+            "by": _name(row.acknowledged_by),
+            "acknowledgement": row.acknowledgement,
+        }
+        for row in rows
+    ]
+
+
+def _appointment_topics(person: User, organization: Organization) -> list[Row]:
+    rows = AppointmentTopics.objects.filter(
+        relationship__person=person, relationship__organization=organization
+    ).select_related("relationship__unit", "seen_by")
+    return [
+        {
+            "unit": row.relationship.unit.name,
+            "appointment": _iso(row.appointment_on),
+            "questionnaire_response_id": row.response_id,
+            "sent": _iso(row.created_at),
+            "seen_by": _name(row.seen_by),
+            "seen": _iso(row.seen_at),
+        }
+        for row in rows
+    ]
+
+
 def _deletion_requests(person: User, organization: Organization) -> list[Row]:
     rows = DeletionRequest.objects.filter(organization=organization, person=person)
     return [
@@ -503,6 +655,11 @@ SECTIONS: list[Section] = [
         gettext_lazy("Next-of-kin access given to you"),
         _grants_received,
     ),
+    ("care_plan", gettext_lazy("Your plan"), _plan),
+    ("feedback_measures", gettext_lazy("Measures chosen for routine feedback"), _measures),
+    ("feedback_answers", gettext_lazy("Routine feedback answers"), _feedback_answers),
+    ("feedback_alerts", gettext_lazy("Alerts to your care team"), _alerts),
+    ("appointment_topics", gettext_lazy("Topics for your appointments"), _appointment_topics),
     ("questionnaire_responses", gettext_lazy("Questionnaire answers"), _responses),
     ("survey_answers", gettext_lazy("Survey answers with your name"), _survey_answers),
     ("proposals", gettext_lazy("Proposals you have sent"), _proposals),
@@ -528,7 +685,7 @@ SECTIONS: list[Section] = [
 def collect(person: User, organization: Organization) -> dict[str, Any]:
     """Everything stored about ``person`` in ``organization``, one section per kind.
 
-    Read-only and JSON-serialisable as it is. One query per section (two for
+    Read-only and JSON-serialisable as it is. A fixed number of queries per section (two for
     learning), whatever the number of rows.
     """
     data: dict[str, Any] = {
@@ -729,6 +886,33 @@ FIELD_LABELS: dict[str, Any] = {
     "outcome": gettext_lazy("Outcome"),
     "handled": gettext_lazy("Handled"),
     "by": gettext_lazy("By"),
+    "what_matters": gettext_lazy("What matters to me"),
+    "overall_responsibility": gettext_lazy("Organisation with overall responsibility"),
+    "goals": gettext_lazy("Goals"),
+    "written_by": gettext_lazy("Written by"),
+    "achieved": gettext_lazy("Achieved"),
+    "actions": gettext_lazy("Actions"),
+    "responsible": gettext_lazy("Responsible"),
+    "provider": gettext_lazy("Organisation or service"),
+    "due": gettext_lazy("Due"),
+    "reviews": gettext_lazy("Reviews"),
+    "planned": gettext_lazy("Review date"),
+    "held": gettext_lazy("Held"),
+    "note": gettext_lazy("Note"),
+    "changes": gettext_lazy("History"),
+    "part": gettext_lazy("Part"),
+    "fields": gettext_lazy("Fields"),
+    "purpose": gettext_lazy("What it measures"),
+    "schedule": gettext_lazy("How often"),
+    "every_weeks": gettext_lazy("Every how many weeks"),
+    "stopped": gettext_lazy("Stopped"),
+    "read_by": gettext_lazy("Read by"),
+    "replies": gettext_lazy("Replies"),
+    "acknowledged": gettext_lazy("Acknowledged"),
+    "acknowledgement": gettext_lazy("What was done"),
+    "appointment": gettext_lazy("Appointment"),
+    "seen_by": gettext_lazy("Seen by"),
+    "seen": gettext_lazy("Seen"),
 }
 
 # Too long to read on a page or in a PDF: in the JSON download only.

@@ -18,7 +18,21 @@ from medvirk.accesslog.models import AccessAction, AccessLogEntry
 from medvirk.accesslog.services import log_access
 from medvirk.accounts.models import User
 from medvirk.accounts.tests.factories import UserFactory
-from medvirk.care.models import DeletionRequest, GrantEvent
+from medvirk.care.models import (
+    AppointmentTopics,
+    CarePlan,
+    CareRelationship,
+    DeletionRequest,
+    FeedbackAlert,
+    FeedbackAnswer,
+    FeedbackReply,
+    GrantEvent,
+    Measure,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+    PlanReview,
+)
 from medvirk.care.mydata import SECTIONS, collect
 from medvirk.care.tests.factories import grant, relationship
 from medvirk.consultations.tests.factories import consultation
@@ -50,6 +64,9 @@ def populate(world: Any, person: User, marker: str, *, kin: User) -> None:
         end_reason="agreed",
         end_note=f"{marker} ended",
     )
+    course = CareRelationship.objects.filter(
+        person=person, unit=world.unit, ended_on__isnull=True
+    ).first() or relationship(world, person=person, team=[world["staff"]])
     # The person on the care team of someone else (the next of kin, here).
     relationship(
         world,
@@ -82,6 +99,55 @@ def populate(world: Any, person: User, marker: str, *, kin: User) -> None:
         subject=person,
         entered_by=world["staff"],
         resource={"note": f"{marker} about"},
+    )
+    plan, _made = CarePlan.objects.get_or_create(organization=org, person=person)
+    plan.what_matters = f"{marker} matters"
+    plan.save()
+    goal = PlanGoal.objects.create(plan=plan, text=f"{marker} goal")
+    PlanAction.objects.create(plan=plan, goal=goal, text=f"{marker} action", responsible="Kari")
+    PlanReview.objects.create(plan=plan, planned_on=timezone.localdate(), note=f"{marker} review")
+    PlanChange.objects.create(
+        plan=plan, actor=person, part="goal", action="created", fields={"text": ["", marker]}
+    )
+    measure = Measure.objects.create(
+        organization=org,
+        relationship=course,
+        person=person,
+        questionnaire=version.questionnaire,
+        started_on=timezone.localdate(),
+    )
+    answer = FeedbackAnswer.objects.create(
+        measure=measure,
+        answered_on=timezone.localdate(),
+        total=12,
+        read_by=world["staff"],
+        read_at=now,
+        response=Response.objects.create(
+            organization=org,
+            version=version,
+            respondent=person,
+            subject=person,
+            status=ResponseStatus.COMPLETED,
+            submitted_at=now,
+            resource={"note": f"{marker} feedback"},
+        ),
+    )
+    FeedbackReply.objects.create(answer=answer, author=world["staff"], text=f"{marker} reply")
+    FeedbackAlert.objects.create(
+        organization=org,
+        answer=answer,
+        measure=measure,
+        person=person,
+        kind="risk_item",
+        acknowledged_by=world["staff"],
+        acknowledged_at=now,
+        acknowledgement=f"{marker} called",
+    )
+    AppointmentTopics.objects.create(
+        relationship=course,
+        response=Response.objects.create(
+            organization=org, version=version, respondent=person, subject=person, resource={}
+        ),
     )
     # Anonymous answers are stored without a person and never exported.
     Response.objects.create(
@@ -177,7 +243,16 @@ def test_every_section_is_filled_and_nothing_leaks(world, filled) -> None:
 def test_sections_hold_what_they_promise(world, filled) -> None:
     data = collect(filled, world.a.org)
     answers = data["questionnaire_responses"]
-    assert len(answers) == 3  # answered, answered about them, and the identified survey answer
+    # answered, answered about them, the identified survey answer, a feedback answer and topics
+    assert len(answers) == 5
+    plan = data["care_plan"][0]
+    assert plan["what_matters"] == "MINE matters"
+    assert [goal["text"] for goal in plan["goals"]] == ["MINE goal"]
+    assert plan["changes"][0]["fields"] == {"text": ["", "MINE"]}
+    feedback = data["feedback_answers"][0]
+    assert feedback["replies"][0]["text"] == "MINE reply"
+    assert feedback["total"] == "12.0000"
+    assert data["feedback_alerts"][0]["acknowledgement"] == "MINE called"
     answered = next(row for row in answers if row["scores"])
     assert answered["scores"] == {"total": 7}
     assert answered["fhir_questionnaire_response"]["note"] == "MINE answer"
@@ -271,7 +346,8 @@ def test_the_page_query_count_does_not_grow_with_rows(
         populate(world.a, person, f"MORE{number}", kin=kin)
     assert _queries(client) == once
     # Session and user (2), MFA check (1), organisation context (2), one query per section
-    # but the account (20), module titles (1), prefetches: course teams, grant events twice,
-    # proposal history, profile areas, reflections (6), the open request (1), layout (2).
-    with django_assert_num_queries(35):
+    # but the account (25), module titles (1), prefetches: course teams, grant events twice,
+    # proposal history, profile areas, reflections (6), the plan's goals, actions, reviews
+    # and history (4), feedback replies (1), the open request (1), layout (2).
+    with django_assert_num_queries(45):
         client.get(url("my_data"))
