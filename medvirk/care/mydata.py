@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from medvirk.accesslog.models import AccessAction, AccessLogEntry, object_type_label
 from medvirk.accesslog.services import log_access
@@ -805,7 +805,7 @@ FIELD_LABELS: dict[str, Any] = {
     "withdrawn": gettext_lazy("Withdrawn"),
     "history": gettext_lazy("History"),
     "from": gettext_lazy("From"),
-    "id": gettext_lazy("Number"),
+    "id": pgettext_lazy("identifier", "Number"),
     "questionnaire": gettext_lazy("Questionnaire"),
     "version": gettext_lazy("Version"),
     "status": gettext_lazy("Status"),
@@ -859,7 +859,7 @@ FIELD_LABELS: dict[str, Any] = {
     "hours": gettext_lazy("Hours"),
     "paid": gettext_lazy("Paid"),
     "date": gettext_lazy("Date"),
-    "minutes": gettext_lazy("Minutes"),
+    "minutes": pgettext_lazy("duration", "Minutes"),
     "preparation_minutes": gettext_lazy("Preparation (minutes)"),
     "in_person": gettext_lazy("In person"),
     "travel_km": gettext_lazy("Travel (km)"),
@@ -877,7 +877,7 @@ FIELD_LABELS: dict[str, Any] = {
     "subject": gettext_lazy("Subject"),
     "link": gettext_lazy("Link"),
     "sent": gettext_lazy("Sent"),
-    "read": gettext_lazy("Read"),
+    "read": pgettext_lazy("read at", "Read"),
     "emailed": gettext_lazy("E-mailed"),
     "who": gettext_lazy("Who"),
     "action": gettext_lazy("What they did"),
@@ -885,7 +885,7 @@ FIELD_LABELS: dict[str, Any] = {
     "message": gettext_lazy("Message"),
     "outcome": gettext_lazy("Outcome"),
     "handled": gettext_lazy("Handled"),
-    "by": gettext_lazy("By"),
+    "by": pgettext_lazy("done by", "By"),
     "what_matters": gettext_lazy("What matters to me"),
     "overall_responsibility": gettext_lazy("Organisation with overall responsibility"),
     "goals": gettext_lazy("Goals"),
